@@ -1,0 +1,82 @@
+import type { InputRole } from '../ingest/ingest-types';
+import { FlvTagType } from '../protocols/flv/flv-constants';
+import { isAudioSequenceHeader, isVideoKeyframe, isVideoSequenceHeader, type FlvTag } from '../protocols/flv/flv-tag';
+import { GopCache } from './gop-cache';
+
+/**
+ * State of one input as the switcher sees it.
+ *   offline → live (first media after publish) → stalled (no media for stallTimeoutMs) → live …
+ *   any → offline (publisher gone)
+ */
+export type InputFeedState = 'offline' | 'live' | 'stalled';
+
+/** config: metadata or a sequence header; keyframe: starts a GOP; frame: any other media. */
+export type RecordedTagKind = 'config' | 'keyframe' | 'frame';
+
+/**
+ * What the switcher keeps of one input (primary or backup): its current publishing session, the
+ * sequence headers and metadata to send on a switch, the GOP cache, and media timing for stall
+ * detection. Timestamps here are the input's own (ms).
+ */
+export class InputFeed {
+  state: InputFeedState = 'offline';
+  /** Identifies the current publishing session; media of older sessions is ignored. */
+  session = 0;
+  metadata: FlvTag | null = null;
+  videoConfig: FlvTag | null = null;
+  audioConfig: FlvTag | null = null;
+  readonly gop = new GopCache();
+  /** Wall clock (ms) of the last media frame; 0 before any. */
+  lastMediaAt = 0;
+  /** Wall clock (ms) since which the input has been live without interruption, or null. */
+  healthySince: number | null = null;
+  /** Media frames received in this session (for diagnostics and the timeline). */
+  frames = 0;
+  bytes = 0;
+
+  constructor(readonly role: InputRole) {}
+
+  /** A new publishing session replaces whatever was there: caches reset. */
+  reset(session: number): void {
+    this.session = session;
+    this.state = 'offline';
+    this.metadata = null;
+    this.videoConfig = null;
+    this.audioConfig = null;
+    this.gop.clear();
+    this.lastMediaAt = 0;
+    this.healthySince = null;
+    this.frames = 0;
+    this.bytes = 0;
+  }
+
+  /** Records a tag of this input's session and says what it was. */
+  record(tag: FlvTag, now: number): RecordedTagKind {
+    if (tag.type === FlvTagType.ScriptData) {
+      this.metadata = tag;
+      return 'config';
+    }
+    if (isVideoSequenceHeader(tag)) {
+      this.videoConfig = tag;
+      return 'config';
+    }
+    if (isAudioSequenceHeader(tag)) {
+      this.audioConfig = tag;
+      return 'config';
+    }
+    this.lastMediaAt = now;
+    this.frames++;
+    this.bytes += tag.data.length;
+    if (isVideoKeyframe(tag)) {
+      this.gop.startGop(tag);
+      return 'keyframe';
+    }
+    this.gop.append(tag);
+    return 'frame';
+  }
+
+  /** Whether this input can go on air now from its GOP cache. */
+  get hasCachedKeyframe(): boolean {
+    return this.gop.contents.length > 0 && this.videoConfig !== null;
+  }
+}
