@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './env.schema';
+
+const base = { DATABASE_URL: 'postgresql://u@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(base);
+    assert.equal(config.PORT, 3000);
+    assert.equal(config.RTMP_PORT, 1935);
+    assert.equal(config.PUBLIC_RTMP_HOST, 'localhost');
+    assert.equal(config.FFMPEG_PATH, 'ffmpeg');
+  });
+
+  it('reads numbers from strings', () => {
+    assert.equal(loadConfig({ ...base, PORT: '8080', RTMP_PORT: '19350' }).RTMP_PORT, 19350);
+  });
+
+  it('names every invalid variable and its rule', () => {
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'http://x', RTMP_PORT: 'abc' }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /DATABASE_URL/.test(e.message) &&
+        /REDIS_URL must be a redis:\/\//.test(e.message) &&
+        /RTMP_PORT must be an integer/.test(e.message),
+    );
+  });
+});

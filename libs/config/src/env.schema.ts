@@ -1,0 +1,95 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/**
+ * Every environment variable Restream Relay reads, with its default. Documented in README
+ * ("Configuration"); validated once at start-up by {@link loadConfig}.
+ */
+export class EnvironmentVariables {
+  /** PostgreSQL connection URL. Required. */
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgresql:// URL' })
+  DATABASE_URL!: string;
+
+  /** Redis connection URL (BullMQ). Required. */
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL!: string;
+
+  /** HTTP port of the API. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Address the API and the ingest server bind to. */
+  @IsString()
+  BIND_HOST = '0.0.0.0';
+
+  /** RTMP ingest port of the relay; also the port shown in ingest URLs. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(0)
+  @Max(65535)
+  RTMP_PORT = 1935;
+
+  /** Host name encoders use to reach the ingest, shown in `ingest.*.serverUrl`. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:[\]-]{1,253}$/, { message: 'must be a host name or IP address' })
+  PUBLIC_RTMP_HOST = 'localhost';
+
+  /** When set, an organization holding this API key exists after start-up (idempotent). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  RELAY_BOOTSTRAP_API_KEY?: string;
+
+  /** ffmpeg binary used by outbound legs. */
+  @IsString()
+  FFMPEG_PATH = 'ffmpeg';
+
+  /** Log level: error, warn, log, debug. */
+  @IsIn(['error', 'warn', 'log', 'debug'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+
+  /** Leg restart backoff: first delay and cap, ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  LEG_RESTART_MIN_DELAY_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  LEG_RESTART_MAX_DELAY_MS = 30_000;
+}
+
+/** Thrown when the environment is invalid; the message names each variable and its rule. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Validates `env` (default `process.env`) against {@link EnvironmentVariables}.
+ *
+ * @returns the typed configuration with defaults applied.
+ * @throws ConfigError naming every invalid variable, e.g. "RTMP_PORT must be an integer".
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EnvironmentVariables {
+  const known = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(EnvironmentVariables, known, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? msg : `${e.property} ${msg}`)),
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}

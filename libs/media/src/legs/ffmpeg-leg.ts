@@ -1,0 +1,179 @@
+import type { ChildProcess } from 'node:child_process';
+import ffmpeg from 'fluent-ffmpeg';
+import { encodeFlvHeader } from '../protocols/flv/flv-writer';
+import { LineRing } from '../process/line-ring';
+import type { ProgramPacket } from '../switcher/program-packet';
+import { classifyLegFailure, type LegFailure } from './leg-failure';
+import type { OutboundLeg, OutboundLegListener, OutboundLegState, ProgramSource } from './outbound-leg';
+import { redactSecrets } from './secret-redaction';
+
+/** Options of an {@link FfmpegLeg}. Durations in ms, sizes in bytes. */
+export interface FfmpegLegOptions {
+  /** Full publish URL, stream key included (a secret: never logged). rtmp://, rtmps:// or srt://. */
+  readonly url: string;
+  /** Secrets to mask in diagnostics besides the URL (the destination stream key). */
+  readonly secrets: readonly string[];
+  readonly ffmpegPath: string;
+  /** Bytes waiting in ffmpeg's stdin pipe past which the leg drops media until the next keyframe. Default 8 MiB. */
+  readonly maxQueuedBytes?: number;
+  /** A leg still connecting after this long is stopped as timed out. Default 20000. */
+  readonly connectTimeoutMs?: number;
+  /** A live leg fed with media but reporting no progress for this long is stopped as stalled. Default 15000. */
+  readonly staleOutputMs?: number;
+  /** After stdin closes, how long ffmpeg may take to flush before SIGINT, then SIGKILL. Default 3000. */
+  readonly stopGraceMs?: number;
+}
+
+const WATCHDOG_INTERVAL_MS = 500;
+
+/**
+ * An outbound leg run by one ffmpeg process (`-f flv -i pipe:0 -c copy -f flv <url>`), driven through
+ * fluent-ffmpeg. It reads the program output on stdin, so it exits on EOF if the relay dies (no orphan).
+ * Honours backpressure: when ffmpeg falls behind by `maxQueuedBytes`, media is dropped up to the next
+ * keyframe (sequence headers and metadata are always delivered), so a slow destination never blocks
+ * the others or the ingest.
+ */
+export class FfmpegLeg implements OutboundLeg {
+  private current: OutboundLegState = 'idle';
+  private proc: ChildProcess | null = null;
+  private readonly output = new LineRing(40);
+  private waitingForKeyframe = true;
+  private startedAt = 0;
+  private lastProgressAt = 0;
+  private lastWriteAt = 0;
+  private watchdog: NodeJS.Timeout | null = null;
+  private stopRequested = false;
+  private exitedPromise: Promise<void> = Promise.resolve();
+  private failure: LegFailure | null = null;
+  private readonly secrets: string[];
+
+  constructor(
+    private readonly source: ProgramSource,
+    private readonly options: FfmpegLegOptions,
+    private readonly listener: OutboundLegListener,
+  ) {
+    this.secrets = [options.url, ...options.secrets];
+  }
+
+  get state(): OutboundLegState {
+    return this.current;
+  }
+
+  recentOutput(): readonly string[] {
+    return this.output.toArray();
+  }
+
+  start(): void {
+    if (this.current === 'connecting' || this.current === 'live' || this.current === 'stopping') return;
+    this.stopRequested = false;
+    this.failure = null;
+    this.waitingForKeyframe = true;
+    const isSrt = this.options.url.startsWith('srt://');
+    const command = ffmpeg({ stdoutLines: 0 })
+      .setFfmpegPath(this.options.ffmpegPath)
+      .input('pipe:0')
+      .inputOptions(['-f', 'flv', '-fflags', '+nobuffer'])
+      .output(this.options.url)
+      .outputOptions(['-c', 'copy', '-map', '0', '-f', isSrt ? 'mpegts' : 'flv', ...(isSrt ? [] : ['-flvflags', 'no_duration_filesize'])]);
+
+    let resolveExit: () => void = () => undefined;
+    this.exitedPromise = new Promise((resolve) => (resolveExit = resolve));
+    command.on('start', () => {
+      const proc = (command as unknown as { ffmpegProc: ChildProcess }).ffmpegProc;
+      this.proc = proc;
+      proc.stdin?.on('error', () => undefined); // EPIPE when ffmpeg dies: the exit handler reports it
+      proc.once('exit', (code, signal) => this.onExit(code, signal, resolveExit));
+      proc.stdin?.write(encodeFlvHeader(true, true));
+      this.source.attach(this);
+    });
+    command.on('stderr', (line: string) => this.onOutputLine(line));
+    command.on('error', () => undefined); // reported through the process exit with redacted output
+    command.on('end', () => undefined);
+    this.startedAt = Date.now();
+    this.lastProgressAt = this.startedAt;
+    this.setState('connecting');
+    this.watchdog = setInterval(() => this.checkWatchdog(), WATCHDOG_INTERVAL_MS);
+    this.watchdog.unref();
+    command.run();
+  }
+
+  write(packet: ProgramPacket): void {
+    const stdin = this.proc?.stdin;
+    if (!stdin || stdin.destroyed || this.current === 'stopping') return;
+    if (this.waitingForKeyframe && !packet.keyframe && !packet.config) return;
+    if (!packet.config && stdin.writableLength > (this.options.maxQueuedBytes ?? 8 * 1024 * 1024)) {
+      this.waitingForKeyframe = true;
+      return;
+    }
+    if (packet.keyframe) this.waitingForKeyframe = false;
+    stdin.write(packet.bytes);
+    this.lastWriteAt = Date.now();
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    const proc = this.proc;
+    if (!proc || this.current === 'idle' || this.current === 'exited') {
+      this.setState('idle');
+      return;
+    }
+    this.setState('stopping');
+    this.source.detach(this);
+    proc.stdin?.end();
+    const grace = this.options.stopGraceMs ?? 3000;
+    const sigint = setTimeout(() => proc.kill('SIGINT'), grace);
+    const sigkill = setTimeout(() => proc.kill('SIGKILL'), grace + 2000);
+    await this.exitedPromise;
+    clearTimeout(sigint);
+    clearTimeout(sigkill);
+  }
+
+  private onOutputLine(raw: string): void {
+    const line = redactSecrets(raw, this.secrets);
+    if (/^\s*(frame|size)=/.test(line)) {
+      this.lastProgressAt = Date.now();
+      if (this.current === 'connecting') this.setState('live');
+      return;
+    }
+    this.output.push(line);
+    if (this.current === 'connecting' && /^Output #0/.test(line)) this.setState('live');
+  }
+
+  private checkWatchdog(): void {
+    const now = Date.now();
+    if (this.current === 'connecting' && now - this.startedAt > (this.options.connectTimeoutMs ?? 20_000)) {
+      this.fail({ kind: 'timeout', message: 'connection timed out' });
+    } else if (
+      this.current === 'live' &&
+      now - this.lastWriteAt < 1000 &&
+      now - this.lastProgressAt > (this.options.staleOutputMs ?? 15_000)
+    ) {
+      this.fail({ kind: 'stalled-output', message: 'destination stopped accepting media' });
+    }
+  }
+
+  private fail(failure: LegFailure): void {
+    this.failure = failure;
+    this.proc?.kill('SIGKILL');
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null, resolve: () => void): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    this.source.detach(this);
+    this.proc = null;
+    const expected = this.stopRequested;
+    this.setState(expected ? 'idle' : 'exited');
+    resolve();
+    if (!expected) {
+      const failure = this.failure ?? classifyLegFailure(this.output.toArray(), signal ? null : code);
+      this.listener.exited(failure);
+    }
+  }
+
+  private setState(state: OutboundLegState): void {
+    if (this.current === state) return;
+    this.current = state;
+    this.listener.stateChanged(state);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * BullMQ queues, job names and payloads shared by the API (producer) and the relay (workers).
+ * One place, so a name or payload cannot drift between the two apps.
+ */
+export const QueueName = {
+  /** Start, stop and resync of an event's pipeline (switcher, program output, legs). */
+  EventPipeline: 'event-pipeline',
+  /** Delayed restarts of failed legs, with exponential backoff. */
+  LegSupervisor: 'leg-supervisor',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const EventPipelineJob = {
+  Start: 'start-event',
+  Stop: 'stop-event',
+  /** Destinations or failover settings changed: apply them to the running pipeline. */
+  Sync: 'sync-event',
+} as const;
+export type EventPipelineJob = (typeof EventPipelineJob)[keyof typeof EventPipelineJob];
+
+export const LegSupervisorJob = {
+  Restart: 'restart-leg',
+} as const;
+export type LegSupervisorJob = (typeof LegSupervisorJob)[keyof typeof LegSupervisorJob];
+
+/** Payload of every event-pipeline job. */
+export interface EventPipelinePayload {
+  readonly eventId: string;
+}
+
+/** Payload of a leg restart: `attempt` counts consecutive failures (1 = first restart). */
+export interface LegRestartPayload {
+  readonly eventId: string;
+  readonly destinationId: string;
+  readonly attempt: number;
+  /** Identifies the leg run that failed, so a stale restart (leg already restarted or removed) is ignored. */
+  readonly legRun: number;
+}
+
+/**
+ * Exponential backoff with full jitter for a leg restart (AWS Architecture Blog, "Exponential Backoff
+ * And Jitter"): a random delay in [minMs/2, min(maxMs, minMs * 2^(attempt-1))].
+ *
+ * @param attempt 1 for the first restart
+ * @returns delay in ms
+ */
+export function legRestartDelayMs(attempt: number, minMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1));
+  const floor = Math.min(ceiling, minMs / 2);
+  return Math.round(floor + random() * (ceiling - floor));
+}
