@@ -1,0 +1,167 @@
+import type { InputRole, PublishSink } from '../ingest/ingest-types';
+import { FfmpegLeg } from '../legs/ffmpeg-leg';
+import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
+import { FailoverSwitcher } from '../switcher/failover-switcher';
+import { ProgramOutput } from '../switcher/program-output';
+import type { SwitcherSettings } from '../switcher/switcher-types';
+import type { LegSpec, PipelineListener } from './pipeline-types';
+
+/** How often stall detection and failback run (ms). */
+const TICK_INTERVAL_MS = 100;
+/** A leg live for this long (ms) before failing starts counting its failures from 1 again. */
+const LEG_HEALTHY_RESET_MS = 30_000;
+
+interface LegSlot {
+  spec: LegSpec;
+  leg: OutboundLeg;
+  run: number;
+  liveSince: number | null;
+  consecutiveFailures: number;
+}
+
+/** Creates the outbound leg of a destination; FfmpegLeg unless a test or a native egress says otherwise. */
+export type LegFactory = (spec: LegSpec, program: ProgramOutput, listener: OutboundLegListener) => OutboundLeg;
+
+/** The production {@link LegFactory}: one ffmpeg process per leg. */
+export function ffmpegLegFactory(ffmpegPath: string): LegFactory {
+  return (spec, program, listener) =>
+    new FfmpegLeg(program, { url: spec.publishUrl, secrets: spec.streamKey ? [spec.streamKey] : [], ffmpegPath }, listener);
+}
+
+/**
+ * The media pipeline of one event: two inputs → switcher → program output → one leg per destination.
+ *
+ * Lifecycle: created when an input publishes or the event starts; `start()` marks the event on air
+ * (legs start as soon as the program has a keyframe); `stop()` closes the legs cleanly. Legs that exit
+ * on their own are reported to the listener, which schedules `restartLeg()` with backoff.
+ */
+export class EventPipeline {
+  readonly program = new ProgramOutput();
+  readonly switcher: FailoverSwitcher;
+  private readonly legs = new Map<string, LegSlot>();
+  private desired: LegSpec[] = [];
+  private started = false;
+  private announcedLive = false;
+  private connectedInputs = 0;
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(
+    readonly eventId: string,
+    settings: SwitcherSettings,
+    private readonly listener: PipelineListener,
+    private readonly createLeg: LegFactory,
+  ) {
+    this.switcher = new FailoverSwitcher(this.program, settings, {
+      inputStateChanged: (role, state, reason) => listener.inputStateChanged(eventId, role, state, reason),
+      switched: (decision) => {
+        listener.switched(eventId, decision);
+        this.goLiveIfReady();
+      },
+      programInterrupted: (reason) => listener.programInterrupted(eventId, reason),
+    });
+    this.ticker = setInterval(() => this.switcher.tick(), TICK_INTERVAL_MS);
+    this.ticker.unref();
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** Whether either input has a publisher. */
+  get hasInputs(): boolean {
+    return this.connectedInputs > 0;
+  }
+
+  /** Attaches a new publishing session of `role`; the returned sink is fed by the ingest server. */
+  openInput(role: InputRole): PublishSink {
+    const sink = this.switcher.openSession(role);
+    this.connectedInputs++;
+    let ended = false;
+    return {
+      onMetadata: (tag) => sink.onMetadata(tag),
+      onMedia: (tag) => sink.onMedia(tag),
+      onEnd: (reason) => {
+        if (ended) return;
+        ended = true;
+        this.connectedInputs--;
+        sink.onEnd(reason);
+      },
+    };
+  }
+
+  updateSettings(settings: SwitcherSettings): void {
+    this.switcher.updateSettings(settings);
+  }
+
+  /** Puts the event on air with these destinations. Idempotent. */
+  start(destinations: readonly LegSpec[]): void {
+    this.started = true;
+    this.desired = [...destinations];
+    this.goLiveIfReady();
+  }
+
+  /** Applies a new destination list: new legs start at a keyframe, removed ones close; others untouched. */
+  async syncDestinations(destinations: readonly LegSpec[]): Promise<void> {
+    this.desired = [...destinations];
+    const wanted = new Set(destinations.map((d) => d.destinationId));
+    const removed = [...this.legs.values()].filter((slot) => !wanted.has(slot.spec.destinationId));
+    await Promise.all(removed.map((slot) => this.closeLeg(slot)));
+    if (this.announcedLive) for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
+  }
+
+  /** Closes every leg cleanly and leaves the event off air; inputs stay attached. */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.announcedLive = false;
+    await Promise.all([...this.legs.values()].map((slot) => this.closeLeg(slot)));
+  }
+
+  /**
+   * Restarts a leg that exited, if `legRun` is still its latest run and the event is on air; a stale
+   * request (leg removed, already restarted, event stopped) is ignored. Returns whether it restarted.
+   */
+  restartLeg(destinationId: string, legRun: number): boolean {
+    const slot = this.legs.get(destinationId);
+    if (!slot || slot.run !== legRun || !this.announcedLive || slot.leg.state !== 'exited') return false;
+    const next = this.openLeg(slot.spec, legRun + 1);
+    next.consecutiveFailures = slot.consecutiveFailures;
+    return true;
+  }
+
+  /** Stops everything; the pipeline is unusable afterwards. */
+  async dispose(): Promise<void> {
+    clearInterval(this.ticker);
+    await this.stop();
+  }
+
+  private goLiveIfReady(): void {
+    if (!this.started || this.announcedLive || !this.program.hasKeyframe) return;
+    this.announcedLive = true;
+    this.listener.programLive(this.eventId);
+    for (const spec of this.desired) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
+  }
+
+  private openLeg(spec: LegSpec, run: number): LegSlot {
+    const slot: LegSlot = { spec, run, liveSince: null, consecutiveFailures: 0, leg: undefined as unknown as OutboundLeg };
+    slot.leg = this.createLeg(spec, this.program, {
+      stateChanged: (state) => {
+        if (state === 'live') slot.liveSince = Date.now();
+        this.listener.legStateChanged(this.eventId, spec.destinationId, state);
+      },
+      exited: (failure) => {
+        if (slot.liveSince !== null && Date.now() - slot.liveSince >= LEG_HEALTHY_RESET_MS) slot.consecutiveFailures = 0;
+        slot.consecutiveFailures++;
+        slot.liveSince = null;
+        this.listener.legExited(this.eventId, spec.destinationId, slot.run, slot.consecutiveFailures, failure);
+      },
+    });
+    this.legs.set(spec.destinationId, slot);
+    slot.leg.start();
+    return slot;
+  }
+
+  private async closeLeg(slot: LegSlot): Promise<void> {
+    if (this.legs.get(slot.spec.destinationId) === slot) this.legs.delete(slot.spec.destinationId);
+    await slot.leg.stop();
+  }
+}

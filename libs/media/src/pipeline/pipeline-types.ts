@@ -1,0 +1,30 @@
+import type { InputRole } from '../ingest/ingest-types';
+import type { LegFailure } from '../legs/leg-failure';
+import type { OutboundLegState } from '../legs/outbound-leg';
+import type { InputFeedState } from '../switcher/input-feed';
+import type { SwitchDecision } from '../switcher/switcher-types';
+
+/** A destination as the pipeline needs it. `publishUrl` holds the stream key: a secret. */
+export interface LegSpec {
+  readonly destinationId: string;
+  readonly publishUrl: string;
+  readonly streamKey: string | null;
+}
+
+/**
+ * What an event pipeline reports, synchronously from the media path: implementations queue the
+ * persistence work and return at once.
+ */
+export interface PipelineListener {
+  inputStateChanged(eventId: string, role: InputRole, state: InputFeedState, reason: string): void;
+  switched(eventId: string, decision: SwitchDecision): void;
+  programInterrupted(eventId: string, reason: string): void;
+  /** The started event's program has media: legs are starting. */
+  programLive(eventId: string): void;
+  legStateChanged(eventId: string, destinationId: string, state: OutboundLegState): void;
+  /**
+   * A leg ended on its own. `legRun` identifies the run that failed; `consecutiveFailures` counts
+   * failures since the leg was last live for a while (1 = first).
+   */
+  legExited(eventId: string, destinationId: string, legRun: number, consecutiveFailures: number, failure: LegFailure): void;
+}
