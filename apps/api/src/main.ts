@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@relay/config';
+import { applyMigrations } from '@relay/prisma';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ApiModule } from './api.module';
+import { createValidationPipe } from './common/validation/validation-pipe';
+import { ApiKeysRepository } from './modules/api-keys/api-keys.repository';
+
+/** prisma/migrations of the checkout or image this file runs from (dist/apps/api/src or apps/api/src). */
+function findMigrationsDir(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`prisma/migrations not found above ${__dirname}`);
+}
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const logger = new Logger('Api');
+  await applyMigrations(config.DATABASE_URL, findMigrationsDir(), new Logger('Migrations'));
+
+  const app = await NestFactory.create(ApiModule.forRoot(config), {
+    logger: levelsFrom(config.LOG_LEVEL),
+    bodyParser: true,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  if (config.RELAY_BOOTSTRAP_API_KEY) await app.get(ApiKeysRepository).ensureBootstrapKey(config.RELAY_BOOTSTRAP_API_KEY);
+  await app.listen(config.PORT, config.BIND_HOST);
+  logger.log(`API listening on http://${config.BIND_HOST}:${config.PORT}`);
+}
+
+function levelsFrom(level: 'error' | 'warn' | 'log' | 'debug'): Array<'error' | 'warn' | 'log' | 'debug'> {
+  const all = ['error', 'warn', 'log', 'debug'] as const;
+  return all.slice(0, all.indexOf(level) + 1);
+}
+
+bootstrap().catch((error: unknown) => {
+  // Config errors name the variable; anything else gets its message, never the environment.
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});

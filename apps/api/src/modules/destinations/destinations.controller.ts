@@ -1,0 +1,31 @@
+import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import type { DestinationJson } from '@relay/contracts';
+import { OrganizationId } from '../../common/decorators/organization-id.decorator';
+import { ApiKeyGuard } from '../../common/guards/api-key.guard';
+import { CreateDestinationDto } from './dto/create-destination.dto';
+import { DestinationsService } from './destinations.service';
+
+@Controller('v1/events/:eventId/destinations')
+@UseGuards(ApiKeyGuard)
+export class DestinationsController {
+  constructor(private readonly destinations: DestinationsService) {}
+
+  @Post()
+  create(
+    @OrganizationId() org: string,
+    @Param('eventId') eventId: string,
+    @Body() body: CreateDestinationDto,
+  ): Promise<DestinationJson> {
+    return this.destinations.create(org, eventId, body);
+  }
+
+  @Delete(':destinationId')
+  @HttpCode(204)
+  remove(
+    @OrganizationId() org: string,
+    @Param('eventId') eventId: string,
+    @Param('destinationId') destinationId: string,
+  ): Promise<void> {
+    return this.destinations.remove(org, eventId, destinationId);
+  }
+}

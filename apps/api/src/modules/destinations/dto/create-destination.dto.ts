@@ -1,0 +1,45 @@
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+
+/** Accepts `rtmp://host[:port]/app[/…]` and `rtmps://…`: a host and at least an application name. */
+@ValidatorConstraint({ name: 'isPublishUrl' })
+export class IsPublishUrl implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      const url = new URL(value);
+      return (
+        (url.protocol === 'rtmp:' || url.protocol === 'rtmps:') &&
+        url.hostname.length > 0 &&
+        url.username === '' &&
+        url.pathname.replace(/\/+$/, '').length > 1 &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'url must be an rtmp:// or rtmps:// URL with a host and an application, e.g. rtmp://a.rtmp.youtube.com/live2';
+  }
+}
+
+/** Body of `POST /v1/events/:id/destinations`. */
+export class CreateDestinationDto {
+  @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(200)
+  name!: string;
+
+  @IsString({ message: 'url must be a string' })
+  @MaxLength(1024)
+  @Validate(IsPublishUrl)
+  url!: string;
+
+  @IsOptional()
+  @IsString({ message: 'streamKey must be a string' })
+  @MaxLength(512)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'streamKey must be printable ASCII without spaces' })
+  streamKey?: string;
+}

@@ -1,0 +1,19 @@
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { FailoverSettingsDto } from './failover-settings.dto';
+
+export const EVENT_NAME_MAX_LENGTH = 200;
+
+/** Body of `POST /v1/events`. */
+export class CreateEventDto {
+  @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(EVENT_NAME_MAX_LENGTH)
+  name!: string;
+
+  @IsOptional()
+  @IsObject({ message: 'failover must be an object' })
+  @ValidateNested()
+  @Type(() => FailoverSettingsDto)
+  failover?: FailoverSettingsDto;
+}

@@ -1,0 +1,19 @@
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { EVENT_NAME_MAX_LENGTH } from './create-event.dto';
+import { FailoverSettingsDto } from './failover-settings.dto';
+
+/** Body of `PATCH /v1/events/:id`: any subset of the event's settings. */
+export class UpdateEventDto {
+  @IsOptional()
+  @IsString({ message: 'name must be a string' })
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(EVENT_NAME_MAX_LENGTH)
+  name?: string;
+
+  @IsOptional()
+  @IsObject({ message: 'failover must be an object' })
+  @ValidateNested()
+  @Type(() => FailoverSettingsDto)
+  failover?: FailoverSettingsDto;
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import type { EventStatus } from '@relay/contracts';
+import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+
+/** An event with what its JSON shows. */
+export type EventRecord = Prisma.EventGetPayload<{ include: { ingests: true; destinations: true } }>;
+
+const WITH_RELATIONS = {
+  ingests: true,
+  destinations: { orderBy: { createdAt: 'asc' } },
+} as const satisfies Prisma.EventInclude;
+
+/** Events, their ingest endpoints and timeline in PostgreSQL, always scoped to one organization. */
+@Injectable()
+export class EventsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(
+    organizationId: string,
+    data: Pick<Prisma.EventCreateInput, 'name' | 'failoverMode' | 'stallTimeoutMs' | 'failbackAfterMs'>,
+    streamKeys: { primary: string; backup: string },
+  ): Promise<EventRecord> {
+    return this.run(() =>
+      this.prisma.event.create({
+        data: {
+          ...data,
+          organization: { connect: { id: organizationId } },
+          ingests: {
+            create: [
+              { role: 'primary', streamKey: streamKeys.primary },
+              { role: 'backup', streamKey: streamKeys.backup },
+            ],
+          },
+        },
+        include: WITH_RELATIONS,
+      }),
+    );
+  }
+
+  /** Newest first, `limit` at most, starting after the event `cursor` (an id) when given. */
+  async list(organizationId: string, limit: number, cursor?: string): Promise<EventRecord[]> {
+    return this.run(() =>
+      this.prisma.event.findMany({
+        where: { organizationId },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+        include: WITH_RELATIONS,
+      }),
+    );
+  }
+
+  async find(organizationId: string, id: string): Promise<EventRecord | null> {
+    return this.run(() =>
+      this.prisma.event.findFirst({ where: { id, organizationId }, include: WITH_RELATIONS }),
+    );
+  }
+
+  async update(
+    id: string,
+    data: Pick<Prisma.EventUpdateInput, 'name' | 'failoverMode' | 'stallTimeoutMs' | 'failbackAfterMs'>,
+  ): Promise<EventRecord> {
+    return this.run(() => this.prisma.event.update({ where: { id }, data, include: WITH_RELATIONS }));
+  }
+
+  /** Deletes the event unless its status is one of `busy`; returns whether it was deleted. */
+  async deleteUnlessStatus(id: string, busy: EventStatus[]): Promise<boolean> {
+    const result = await this.run(() => this.prisma.event.deleteMany({ where: { id, status: { notIn: busy } } }));
+    return result.count === 1;
+  }
+
+  /**
+   * Moves the event to `to` when its status is one of `from`, recording `timelineType` in the same
+   * transaction. Returns whether the status changed.
+   */
+  async transition(
+    id: string,
+    from: EventStatus[],
+    to: EventStatus,
+    timelineType: 'event_started' | 'event_stopped',
+    extra: Pick<Prisma.EventUpdateManyMutationInput, 'activeInput'> = {},
+  ): Promise<boolean> {
+    return this.run(() =>
+      this.prisma.$transaction(async (tx) => {
+        const changed = await tx.event.updateMany({ where: { id, status: { in: from } }, data: { status: to, ...extra } });
+        if (changed.count === 0) return false;
+        await tx.timelineEntry.create({ data: { eventId: id, type: timelineType, detail: { status: to } } });
+        return true;
+      }),
+    );
+  }
+
+  private async run<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw toDatabaseError(error);
+    }
+  }
+}

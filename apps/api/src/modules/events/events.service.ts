@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { EnvironmentVariables } from '@relay/config';
+import { FAILOVER_LIMITS, type EventJson } from '@relay/contracts';
+import { EventPipelineJob } from '@relay/queue';
+import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
+import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
+import type { CreateEventDto } from './dto/create-event.dto';
+import type { UpdateEventDto } from './dto/update-event.dto';
+import { presentEvent, toDbFailoverMode } from './event.presenter';
+import { EventsRepository, type EventRecord } from './events.repository';
+import { generateIngestStreamKey } from './ingest-stream-key';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const EVENTS_PAGE_MAX = 100;
+
+/** Event lifecycle and settings; the relay does the media work from the `event-pipeline` queue. */
+@Injectable()
+export class EventsService {
+  private readonly ingestServerUrl: string;
+
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly pipeline: PipelineQueueService,
+    config: EnvironmentVariables,
+  ) {
+    this.ingestServerUrl = `rtmp://${config.PUBLIC_RTMP_HOST}:${config.RTMP_PORT}/live`;
+  }
+
+  present(event: EventRecord): EventJson {
+    return presentEvent(event, this.ingestServerUrl);
+  }
+
+  async create(organizationId: string, dto: CreateEventDto): Promise<EventJson> {
+    const event = await this.events.create(
+      organizationId,
+      {
+        name: dto.name,
+        failoverMode: toDbFailoverMode(dto.failover?.mode ?? 'primary-preferred'),
+        stallTimeoutMs: dto.failover?.stallTimeoutMs ?? FAILOVER_LIMITS.stallTimeoutMs.default,
+        failbackAfterMs: dto.failover?.failbackAfterMs ?? FAILOVER_LIMITS.failbackAfterMs.default,
+      },
+      { primary: generateIngestStreamKey('primary'), backup: generateIngestStreamKey('backup') },
+    );
+    return this.present(event);
+  }
+
+  async list(organizationId: string, limit: number, cursor?: string): Promise<{ items: EventJson[]; nextCursor: string | null }> {
+    if (cursor !== undefined && !UUID.test(cursor)) {
+      throw new ApiError(ApiErrorCode.ValidationFailed, 'cursor must be an event id from a previous page', [
+        { field: 'cursor', rule: 'isUuid', message: 'cursor must be an event id from a previous page' },
+      ]);
+    }
+    const events = await this.events.list(organizationId, limit + 1, cursor);
+    const page = events.slice(0, limit);
+    return { items: page.map((e) => this.present(e)), nextCursor: events.length > limit ? page.at(-1)!.id : null };
+  }
+
+  /** The organization's event; 404 for unknown ids and for other organizations' ids alike. */
+  async get(organizationId: string, id: string): Promise<EventRecord> {
+    const event = UUID.test(id) ? await this.events.find(organizationId, id) : null;
+    if (!event) throw ApiError.notFound(`Event ${id.slice(0, 64)}`);
+    return event;
+  }
+
+  async update(organizationId: string, id: string, dto: UpdateEventDto): Promise<EventJson> {
+    await this.get(organizationId, id);
+    const updated = await this.events.update(id, {
+      ...(dto.name !== undefined ? { name: dto.name } : {}),
+      ...(dto.failover?.mode !== undefined ? { failoverMode: toDbFailoverMode(dto.failover.mode) } : {}),
+      ...(dto.failover?.stallTimeoutMs !== undefined ? { stallTimeoutMs: dto.failover.stallTimeoutMs } : {}),
+      ...(dto.failover?.failbackAfterMs !== undefined ? { failbackAfterMs: dto.failover.failbackAfterMs } : {}),
+    });
+    if (dto.failover) await this.pipeline.request(EventPipelineJob.Sync, id);
+    return this.present(updated);
+  }
+
+  async remove(organizationId: string, id: string): Promise<void> {
+    await this.get(organizationId, id);
+    const deleted = await this.events.deleteUnlessStatus(id, ['standby', 'live']);
+    if (!deleted) {
+      throw new ApiError(ApiErrorCode.Conflict, 'Event is live: stop it with POST /v1/events/:id/stop before deleting it');
+    }
+    await this.pipeline.request(EventPipelineJob.Sync, id);
+  }
+
+  async start(organizationId: string, id: string): Promise<EventJson> {
+    await this.get(organizationId, id);
+    await this.events.transition(id, ['idle', 'ended'], 'standby', 'event_started');
+    await this.pipeline.request(EventPipelineJob.Start, id);
+    return this.present(await this.get(organizationId, id));
+  }
+
+  async stop(organizationId: string, id: string): Promise<EventJson> {
+    await this.get(organizationId, id);
+    await this.events.transition(id, ['standby', 'live'], 'ended', 'event_stopped');
+    await this.pipeline.request(EventPipelineJob.Stop, id);
+    return this.present(await this.get(organizationId, id));
+  }
+}

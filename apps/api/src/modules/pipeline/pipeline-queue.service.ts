@@ -1,0 +1,14 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { EventPipelineJob, QueueName, type EventPipelinePayload } from '@relay/queue';
+import type { Queue } from 'bullmq';
+
+/** Asks the relay to start, stop or resync an event's pipeline (BullMQ queue `event-pipeline`). */
+@Injectable()
+export class PipelineQueueService {
+  constructor(@InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<EventPipelinePayload>) {}
+
+  async request(job: EventPipelineJob, eventId: string): Promise<void> {
+    await this.queue.add(job, { eventId }, { removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 500 } });
+  }
+}
