@@ -1,0 +1,23 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { EventPipelineJob, QueueName, type EventPipelinePayload } from '@relay/queue';
+import type { Job } from 'bullmq';
+import { PipelinesService } from '../relay/pipelines.service';
+
+/** Start, stop and resync of event pipelines, requested by the API. */
+@Processor(QueueName.EventPipeline)
+export class EventPipelineProcessor extends WorkerHost {
+  constructor(private readonly pipelines: PipelinesService) {
+    super();
+  }
+
+  async process(job: Job<EventPipelinePayload, void, EventPipelineJob>): Promise<void> {
+    switch (job.name) {
+      case EventPipelineJob.Start:
+        return this.pipelines.start(job.data.eventId);
+      case EventPipelineJob.Stop:
+        return this.pipelines.stop(job.data.eventId);
+      case EventPipelineJob.Sync:
+        return this.pipelines.sync(job.data.eventId);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfigModule, type EnvironmentVariables } from '@relay/config';
+import { PrismaModule } from '@relay/prisma';
+import { QueueName, redisConnectionFromUrl } from '@relay/queue';
+import { EventPipelineProcessor } from './processors/event-pipeline.processor';
+import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
+import { EventWritesService } from './relay/event-writes.service';
+import { IngestService } from './relay/ingest.service';
+import { PipelineEventsListener } from './relay/pipeline-events.listener';
+import { PipelinesService } from './relay/pipelines.service';
+import { RelayRepository } from './relay/relay.repository';
+
+/** The media plane: RTMP ingest, event pipelines and their queue workers. */
+@Module({})
+export class RelayModule {
+  static forRoot(config: EnvironmentVariables): DynamicModule {
+    return {
+      module: RelayModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        PrismaModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL) }),
+        BullModule.registerQueue({ name: QueueName.EventPipeline }, { name: QueueName.LegSupervisor }),
+      ],
+      providers: [
+        RelayRepository,
+        EventWritesService,
+        PipelineEventsListener,
+        PipelinesService,
+        IngestService,
+        EventPipelineProcessor,
+        LegSupervisorProcessor,
+      ],
+    };
+  }
+}

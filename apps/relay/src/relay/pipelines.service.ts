@@ -1,0 +1,110 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { EnvironmentVariables } from '@relay/config';
+import { EventPipeline, ffmpegLegFactory, type LegFactory, type PublishSink, type PublishTarget, type SwitcherSettings } from '@relay/media';
+import { EventWritesService } from './event-writes.service';
+import { PipelineEventsListener } from './pipeline-events.listener';
+import { RelayRepository } from './relay.repository';
+
+/**
+ * The event pipelines this relay process runs, by event id. A pipeline exists while its event is on
+ * air or one of its inputs publishes.
+ */
+@Injectable()
+export class PipelinesService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Pipelines');
+  private readonly pipelines = new Map<string, EventPipeline>();
+  private readonly createLeg: LegFactory;
+
+  constructor(
+    private readonly repository: RelayRepository,
+    private readonly listener: PipelineEventsListener,
+    private readonly writes: EventWritesService,
+    config: EnvironmentVariables,
+  ) {
+    this.createLeg = ffmpegLegFactory(config.FFMPEG_PATH);
+  }
+
+  /** The pipeline of an event, created with `settings` when missing. */
+  ensure(eventId: string, settings: SwitcherSettings): EventPipeline {
+    let pipeline = this.pipelines.get(eventId);
+    if (!pipeline) {
+      pipeline = new EventPipeline(eventId, settings, this.listener, this.createLeg);
+      this.pipelines.set(eventId, pipeline);
+    }
+    return pipeline;
+  }
+
+  /** Connects an accepted publisher to its event's pipeline (which must exist: see IngestService). */
+  openInput(target: PublishTarget, session: { sessionId: string; encoder: string }): PublishSink {
+    const pipeline = this.pipelines.get(target.eventId);
+    if (!pipeline) throw new Error(`No pipeline for event ${target.eventId}`);
+    this.listener.inputConnected(target.eventId, target.role, session);
+    const sink = pipeline.openInput(target.role);
+    return {
+      onMetadata: (tag) => sink.onMetadata(tag),
+      onMedia: (tag) => sink.onMedia(tag),
+      onEnd: (reason) => {
+        sink.onEnd(reason);
+        void this.releaseIfUnused(target.eventId);
+      },
+    };
+  }
+
+  /** Puts the event on air, as stored in the database. */
+  async start(eventId: string): Promise<void> {
+    const config = await this.repository.loadPipelineConfig(eventId);
+    if (!config || (config.status !== 'standby' && config.status !== 'live')) return;
+    const pipeline = this.ensure(eventId, config.settings);
+    pipeline.updateSettings(config.settings);
+    pipeline.start(config.legs);
+    this.logger.log(`Event ${eventId} started with ${config.legs.length} destination(s)`);
+  }
+
+  /** Closes the event's legs cleanly. */
+  async stop(eventId: string): Promise<void> {
+    const pipeline = this.pipelines.get(eventId);
+    if (pipeline) await pipeline.stop();
+    this.writes.enqueue(eventId, 'legs idle', () => this.repository.resetLegStates(eventId));
+    await this.releaseIfUnused(eventId);
+    this.logger.log(`Event ${eventId} stopped`);
+  }
+
+  /** Applies stored settings and destinations to a running pipeline; drops it when the event is gone. */
+  async sync(eventId: string): Promise<void> {
+    const pipeline = this.pipelines.get(eventId);
+    if (!pipeline) return;
+    const config = await this.repository.loadPipelineConfig(eventId);
+    if (!config) {
+      this.pipelines.delete(eventId);
+      await pipeline.dispose();
+      return;
+    }
+    pipeline.updateSettings(config.settings);
+    if (pipeline.isStarted) await pipeline.syncDestinations(config.legs);
+  }
+
+  /** Restarts a failed leg if it is still wanted; returns whether it did. */
+  restartLeg(eventId: string, destinationId: string, legRun: number, attempt: number): boolean {
+    const restarted = this.pipelines.get(eventId)?.restartLeg(destinationId, legRun) ?? false;
+    if (restarted) this.listener.legRestarted(eventId, destinationId, attempt);
+    return restarted;
+  }
+
+  /** Restarts the pipelines of events that were on air when the relay last stopped. */
+  async resumeOnAirEvents(): Promise<void> {
+    for (const eventId of await this.repository.findOnAirEventIds()) await this.start(eventId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.pipelines.values()].map((p) => p.dispose()));
+    this.pipelines.clear();
+    await this.writes.drain();
+  }
+
+  private async releaseIfUnused(eventId: string): Promise<void> {
+    const pipeline = this.pipelines.get(eventId);
+    if (!pipeline || pipeline.isStarted || pipeline.hasInputs) return;
+    this.pipelines.delete(eventId);
+    await pipeline.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import type { IngestState, InputRole, LegState } from '@relay/contracts';
+import type { LegSpec, SwitcherSettings } from '@relay/media';
+import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+
+/** Timeline entry types the relay writes (prisma enum TimelineType). */
+export type RelayTimelineType = Prisma.TimelineEntryCreateManyInput['type'];
+
+/** What the relay needs to run an event's pipeline. */
+export interface PipelineConfig {
+  readonly eventId: string;
+  readonly status: 'idle' | 'standby' | 'live' | 'ended';
+  readonly settings: SwitcherSettings;
+  readonly legs: LegSpec[];
+}
+
+/** The relay's reads and writes in PostgreSQL. Every method maps Prisma errors to DatabaseError. */
+@Injectable()
+export class RelayRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The (event, role) an ingest stream key belongs to, with the event's failover settings; null if unknown. */
+  async findIngestByStreamKey(streamKey: string): Promise<{ eventId: string; role: InputRole; settings: SwitcherSettings } | null> {
+    const ingest = await this.run(() =>
+      this.prisma.ingest.findUnique({ where: { streamKey }, include: { event: true } }),
+    );
+    if (!ingest) return null;
+    return { eventId: ingest.eventId, role: ingest.role, settings: settingsOf(ingest.event) };
+  }
+
+  async loadPipelineConfig(eventId: string): Promise<PipelineConfig | null> {
+    const event = await this.run(() =>
+      this.prisma.event.findUnique({ where: { id: eventId }, include: { destinations: { orderBy: { createdAt: 'asc' } } } }),
+    );
+    if (!event) return null;
+    return {
+      eventId,
+      status: event.status,
+      settings: settingsOf(event),
+      legs: event.destinations.map((d) => ({
+        destinationId: d.id,
+        publishUrl: d.streamKey ? `${d.url}/${d.streamKey}` : d.url,
+        streamKey: d.streamKey,
+      })),
+    };
+  }
+
+  /** Ids of events that were on air (standby or live) when the relay last stopped. */
+  async findOnAirEventIds(): Promise<string[]> {
+    const events = await this.run(() =>
+      this.prisma.event.findMany({ where: { status: { in: ['standby', 'live'] } }, select: { id: true } }),
+    );
+    return events.map((e) => e.id);
+  }
+
+  async setIngestState(eventId: string, role: InputRole, state: IngestState): Promise<void> {
+    await this.run(() => this.prisma.ingest.updateMany({ where: { eventId, role }, data: { state } }));
+  }
+
+  async setActiveInput(eventId: string, activeInput: InputRole | null): Promise<void> {
+    await this.run(() => this.prisma.event.updateMany({ where: { id: eventId }, data: { activeInput } }));
+  }
+
+  /** standby → live; returns whether it changed. */
+  async markLive(eventId: string): Promise<boolean> {
+    const result = await this.run(() =>
+      this.prisma.event.updateMany({ where: { id: eventId, status: 'standby' }, data: { status: 'live' } }),
+    );
+    return result.count === 1;
+  }
+
+  async setLegState(destinationId: string, state: LegState, lastError?: string | null): Promise<void> {
+    await this.run(() =>
+      this.prisma.destination.updateMany({
+        where: { id: destinationId },
+        data: { state, ...(lastError !== undefined ? { lastError } : {}) },
+      }),
+    );
+  }
+
+  async countLegRestart(destinationId: string): Promise<void> {
+    await this.run(() =>
+      this.prisma.destination.updateMany({ where: { id: destinationId }, data: { restarts: { increment: 1 } } }),
+    );
+  }
+
+  /** Sets every leg of the event back to idle (the event stopped). */
+  async resetLegStates(eventId: string): Promise<void> {
+    await this.run(() => this.prisma.destination.updateMany({ where: { eventId }, data: { state: 'idle' } }));
+  }
+
+  async addTimeline(
+    eventId: string,
+    type: RelayTimelineType,
+    entry: { input?: InputRole; destinationId?: string; detail?: Record<string, string | number | boolean | null> },
+  ): Promise<void> {
+    await this.run(() =>
+      this.prisma.timelineEntry.createMany({
+        data: [{ eventId, type, input: entry.input ?? null, destinationId: entry.destinationId ?? null, detail: entry.detail ?? {} }],
+      }),
+    );
+  }
+
+  private async run<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw toDatabaseError(error);
+    }
+  }
+}
+
+function settingsOf(event: { failoverMode: 'primary_preferred' | 'sticky'; stallTimeoutMs: number; failbackAfterMs: number }): SwitcherSettings {
+  return {
+    mode: event.failoverMode === 'primary_preferred' ? 'primary-preferred' : 'sticky',
+    stallTimeoutMs: event.stallTimeoutMs,
+    failbackAfterMs: event.failbackAfterMs,
+  };
+}
