@@ -1,4 +1,4 @@
-export * from './ingest/ingest-types';
+export * from './ingest';
 export * from './legs/ffmpeg-leg';
 export * from './legs/leg-failure';
 export * from './legs/outbound-leg';
