@@ -197,3 +197,24 @@ describe('FailoverSwitcher', () => {
     assertContinuous(h.out, 2000);
   });
 });
+
+describe('FailoverSwitcher at the start of a show', () => {
+  it('waits briefly for a connected primary instead of starting on the backup', () => {
+    const h = harness();
+    h.connect('backup');
+    h.connect('primary');
+    // The backup's media arrives first; the primary's a little later.
+    h.run(500, ['primary']);
+    assert.equal(h.switcher.activeInput, null);
+    h.run(500);
+    assert.equal(h.switcher.activeInput, 'primary');
+    assert.equal(h.switches.length, 1);
+  });
+
+  it('starts on the backup when no primary is connected', () => {
+    const h = harness();
+    h.connect('backup');
+    h.run(300);
+    assert.equal(h.switcher.activeInput, 'backup');
+  });
+});

@@ -10,6 +10,12 @@ const MAX_FORWARD_JUMP_MS = 3000;
 const MAX_BACKWARD_JUMP_MS = 1000;
 /** Frame interval assumed before the program has two video frames (ms), and its bounds. */
 const DEFAULT_FRAME_INTERVAL_MS = 33;
+/**
+ * Before anything was on air, a connected primary that has not sent media yet gets this long (ms) to
+ * do so before the backup goes on air alone, so the show starts on the primary without a needless
+ * failback a few seconds later.
+ */
+const INITIAL_PRIMARY_GRACE_MS = 3000;
 const MAX_FRAME_INTERVAL_MS = 100;
 
 interface PendingSwitch {
@@ -88,7 +94,7 @@ export class FailoverSwitcher {
     const feed = this.feeds[role];
     const session = ++this.sessions;
     const wasLive = feed.state !== 'offline';
-    feed.reset(session);
+    feed.reset(session, this.clock());
     if (wasLive) this.listener.inputStateChanged(role, 'offline', 'publisher replaced by a new session');
     this.decide();
     return {
@@ -139,7 +145,7 @@ export class FailoverSwitcher {
   }
 
   private onEnd(feed: InputFeed, reason: PublishEndReason): void {
-    feed.reset(feed.session);
+    feed.reset(feed.session, null);
     this.listener.inputStateChanged(feed.role, 'offline', `publisher ${reason}`);
     this.decide();
   }
@@ -187,6 +193,16 @@ export class FailoverSwitcher {
 
   private pickCandidate(): InputFeed | null {
     const { primary, backup } = this.feeds;
+    const now = this.clock();
+    if (
+      this.lastOnAir === null &&
+      this.settings.mode === 'primary-preferred' &&
+      primary.state !== 'live' &&
+      primary.connectedAt !== null &&
+      now - primary.connectedAt < INITIAL_PRIMARY_GRACE_MS
+    ) {
+      return null;
+    }
     const preferred = this.settings.mode === 'sticky' && this.lastOnAir === 'backup' ? backup : primary;
     const second = preferred === primary ? backup : primary;
     if (preferred.state === 'live' && preferred.hasCachedKeyframe) return preferred;

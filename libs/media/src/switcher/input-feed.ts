@@ -22,6 +22,8 @@ export class InputFeed {
   state: InputFeedState = 'offline';
   /** Identifies the current publishing session; media of older sessions is ignored. */
   session = 0;
+  /** Wall clock (ms) when the current publisher connected; null while none is connected. */
+  connectedAt: number | null = null;
   metadata: FlvTag | null = null;
   videoConfig: FlvTag | null = null;
   audioConfig: FlvTag | null = null;
@@ -36,9 +38,10 @@ export class InputFeed {
 
   constructor(readonly role: InputRole) {}
 
-  /** A new publishing session replaces whatever was there: caches reset. */
-  reset(session: number): void {
+  /** A new publishing session (connectedAt = its start) or none (null): caches reset. */
+  reset(session: number, connectedAt: number | null): void {
     this.session = session;
+    this.connectedAt = connectedAt;
     this.state = 'offline';
     this.metadata = null;
     this.videoConfig = null;
