@@ -19,7 +19,9 @@ describe('REST API v1', { timeout: 180_000 }, () => {
     otherOrgKey = 'rrk_other_organization_key_0123456789';
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const org = await db.query<{ id: string }>(`INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`);
+    const org = await db.query<{ id: string }>(
+      `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
+    );
     await db.query(
       `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
       [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
@@ -54,7 +56,11 @@ describe('REST API v1', { timeout: 180_000 }, () => {
     assert.equal(status, 201);
     assert.equal(body.status, 'idle');
     assert.equal(body.activeInput, null);
-    assert.deepEqual(body.failover, { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 5000 });
+    assert.deepEqual(body.failover, {
+      mode: 'primary-preferred',
+      stallTimeoutMs: 1000,
+      failbackAfterMs: 5000,
+    });
     for (const role of ['primary', 'backup'] as const) {
       const ingest = body.ingest[role];
       assert.equal(ingest.serverUrl, `rtmp://127.0.0.1:${stack.rtmpPort}/live`);
@@ -88,7 +94,10 @@ describe('REST API v1', { timeout: 180_000 }, () => {
 
   it('adds destinations with masked keys, validates URLs, and deletes them', async () => {
     const { body: event } = await stack.request<EventJson>('POST', '/v1/events', { name: 'Dest' });
-    const bad = await stack.request<ErrorBody>('POST', `/v1/events/${event.id}/destinations`, { name: 'x', url: 'http://a/b' });
+    const bad = await stack.request<ErrorBody>('POST', `/v1/events/${event.id}/destinations`, {
+      name: 'x',
+      url: 'http://a/b',
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details?.[0]?.field, 'url');
     const created = await stack.request<{ id: string; streamKeyMasked: string; state: string }>(
@@ -101,9 +110,18 @@ describe('REST API v1', { timeout: 180_000 }, () => {
     assert.equal(created.body.state, 'idle');
     const { body: withDest } = await stack.request<EventJson>('GET', `/v1/events/${event.id}`);
     assert.equal(withDest.destinations.length, 1);
-    assert.ok(!JSON.stringify(withDest).includes('abcd-efgh-ijkl-mnop'), 'the destination key is never returned');
-    assert.equal((await stack.request('DELETE', `/v1/events/${event.id}/destinations/${created.body.id}`)).status, 204);
-    assert.equal((await stack.request('DELETE', `/v1/events/${event.id}/destinations/${created.body.id}`)).status, 404);
+    assert.ok(
+      !JSON.stringify(withDest).includes('abcd-efgh-ijkl-mnop'),
+      'the destination key is never returned',
+    );
+    assert.equal(
+      (await stack.request('DELETE', `/v1/events/${event.id}/destinations/${created.body.id}`)).status,
+      204,
+    );
+    assert.equal(
+      (await stack.request('DELETE', `/v1/events/${event.id}/destinations/${created.body.id}`)).status,
+      404,
+    );
   });
 
   it('updates settings with PATCH and keeps the rest', async () => {
@@ -127,7 +145,12 @@ describe('REST API v1', { timeout: 180_000 }, () => {
       ['POST', `/v1/events/${event.id}/start`],
       ['POST', `/v1/events/${event.id}/destinations`],
     ] as const) {
-      const body = method === 'PATCH' ? { name: 'stolen' } : method === 'POST' && path.endsWith('destinations') ? { name: 'x', url: 'rtmp://h/app' } : undefined;
+      const body =
+        method === 'PATCH'
+          ? { name: 'stolen' }
+          : method === 'POST' && path.endsWith('destinations')
+            ? { name: 'x', url: 'rtmp://h/app' }
+            : undefined;
       const response = await stack.request<ErrorBody>(method, path, body, otherOrgKey);
       assert.equal(response.status, 404, `${method} ${path}`);
     }
@@ -151,11 +174,17 @@ describe('REST API v1', { timeout: 180_000 }, () => {
   });
 
   it('lists events newest first with a cursor', async () => {
-    const first = await stack.request<{ items: EventJson[]; nextCursor: string | null }>('GET', '/v1/events?limit=2');
+    const first = await stack.request<{ items: EventJson[]; nextCursor: string | null }>(
+      'GET',
+      '/v1/events?limit=2',
+    );
     assert.equal(first.status, 200);
     assert.equal(first.body.items.length, 2);
     assert.ok(first.body.nextCursor);
-    const second = await stack.request<{ items: EventJson[] }>('GET', `/v1/events?limit=2&cursor=${first.body.nextCursor}`);
+    const second = await stack.request<{ items: EventJson[] }>(
+      'GET',
+      `/v1/events?limit=2&cursor=${first.body.nextCursor}`,
+    );
     assert.ok(second.body.items.every((e) => !first.body.items.some((f) => f.id === e.id)));
     assert.equal((await stack.request('GET', '/v1/events?limit=1000')).status, 400);
   });

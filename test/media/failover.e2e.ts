@@ -22,93 +22,139 @@ function sizeRuns(frames: Array<{ width: number; height: number }>): string[] {
   return runs;
 }
 
-describe('failover end to end: ffmpeg primary, GStreamer backup, two nginx-rtmp destinations', { timeout: 300_000 }, () => {
-  let stack: RelayStack;
-  let destinations: TestNginxRtmp[] = [];
-  let primary: Publisher | null = null;
-  let backup: Publisher | null = null;
-  let event: EventJson;
+describe(
+  'failover end to end: ffmpeg primary, GStreamer backup, two nginx-rtmp destinations',
+  { timeout: 300_000 },
+  () => {
+    let stack: RelayStack;
+    let destinations: TestNginxRtmp[] = [];
+    let primary: Publisher | null = null;
+    let backup: Publisher | null = null;
+    let event: EventJson;
 
-  const getEvent = async (): Promise<EventJson> => (await stack.request<EventJson>('GET', `/v1/events/${event.id}`)).body;
+    const getEvent = async (): Promise<EventJson> =>
+      (await stack.request<EventJson>('GET', `/v1/events/${event.id}`)).body;
 
-  before(async () => {
-    stack = await startRelayStack();
-    destinations = [await startNginxRtmp(), await startNginxRtmp()];
-    const created = await stack.request<EventJson>('POST', '/v1/events', {
-      name: 'Failover e2e',
-      failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 3000 },
-    });
-    assert.equal(created.status, 201);
-    event = created.body;
-    for (const [i, destination] of destinations.entries()) {
-      const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-        name: `nginx ${i}`,
-        url: destination.url,
-        streamKey: `destination-key-${i}`,
+    before(async () => {
+      stack = await startRelayStack();
+      destinations = [await startNginxRtmp(), await startNginxRtmp()];
+      const created = await stack.request<EventJson>('POST', '/v1/events', {
+        name: 'Failover e2e',
+        failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 3000 },
       });
-      assert.equal(added.status, 201);
-    }
-  });
-
-  after(async () => {
-    await Promise.all([primary?.stop(), backup?.stop()]);
-    await stack?.stop();
-    await Promise.all(destinations.map((d) => d.stop()));
-  });
-
-  it('keeps every leg connected and the timeline continuous through a failover and a failback', async () => {
-    primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
-    backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-
-    await waitFor(async () => {
-      const e = await getEvent();
-      return e.status === 'live' && e.activeInput === 'primary' && e.ingest.backup.state === 'live' && e.destinations.every((d) => d.state === 'live');
-    }, { timeoutMs: 30_000, message: 'event live on the primary with both legs live and the backup publishing' });
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-
-    primary.kill();
-    const failoverAt = Date.now();
-    await waitFor(async () => (await getEvent()).activeInput === 'backup', { timeoutMs: 5000, message: 'failover to the backup' });
-    const detectionMs = Date.now() - failoverAt;
-    const afterFailover = await getEvent();
-    assert.equal(afterFailover.ingest.primary.state, 'offline');
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-
-    primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
-    await waitFor(async () => (await getEvent()).activeInput === 'primary', { timeoutMs: 20_000, message: 'failback to the primary' });
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    const beforeStop = await getEvent();
-    assert.ok(beforeStop.destinations.every((d) => d.state === 'live' && d.restarts === 0), JSON.stringify(beforeStop.destinations));
-
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
-    for (const destination of destinations) {
-      await waitFor(() => destination.publishCount() >= 1, { timeoutMs: 15_000, message: 'the leg closed its connection' });
-    }
-
-    const report: string[] = [`failover seen by the API after ${detectionMs} ms`];
-    for (const [i, destination] of destinations.entries()) {
-      assert.equal(destination.publishCount(), 1, `destination ${i} saw exactly one connection`);
-      const recordings = destination.recordings();
-      assert.equal(recordings.length, 1, `destination ${i} has exactly one recording`);
-      const file = recordings[0]!;
-      assert.deepEqual(await decodeErrors(file), [], `destination ${i} decodes without errors`);
-      for (const stream of await probePackets(file)) {
-        const timeline = analyzeTimeline(stream.packets);
-        report.push(`destination ${i} ${stream.codecType}: ${timeline.packetCount} packets, largest hole ${timeline.largestGapSec.toFixed(3)} s`);
-        assert.equal(timeline.backwardsJumps, 0, `destination ${i} ${stream.codecType} timestamps never go back`);
-        assert.ok(timeline.largestGapSec <= MAX_HOLE_SEC, `destination ${i} ${stream.codecType} hole ${timeline.largestGapSec} s`);
+      assert.equal(created.status, 201);
+      event = created.body;
+      for (const [i, destination] of destinations.entries()) {
+        const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
+          name: `nginx ${i}`,
+          url: destination.url,
+          streamKey: `destination-key-${i}`,
+        });
+        assert.equal(added.status, 201);
       }
-      const runs = sizeRuns(await probeFrameSizes(file));
-      assert.deepEqual(runs, ['1280x720', '854x480', '1280x720'], `destination ${i} frames go primary → backup → primary`);
-    }
-    process.stdout.write(`# ${report.join('\n# ')}\n`);
-  });
+    });
 
-  it('never prints a stream key in the relay and API logs', () => {
-    const logs = stack.logs().join('\n');
-    for (const secret of [event.ingest.primary.streamKey, event.ingest.backup.streamKey, 'destination-key-0', 'destination-key-1']) {
-      assert.ok(!logs.includes(secret), 'a stream key appeared in the logs');
-    }
-  });
-});
+    after(async () => {
+      await Promise.all([primary?.stop(), backup?.stop()]);
+      await stack?.stop();
+      await Promise.all(destinations.map((d) => d.stop()));
+    });
+
+    it('keeps every leg connected and the timeline continuous through a failover and a failback', async () => {
+      primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
+      backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
+      assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
+
+      await waitFor(
+        async () => {
+          const e = await getEvent();
+          return (
+            e.status === 'live' &&
+            e.activeInput === 'primary' &&
+            e.ingest.backup.state === 'live' &&
+            e.destinations.every((d) => d.state === 'live')
+          );
+        },
+        {
+          timeoutMs: 30_000,
+          message: 'event live on the primary with both legs live and the backup publishing',
+        },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+
+      primary.kill();
+      const failoverAt = Date.now();
+      await waitFor(async () => (await getEvent()).activeInput === 'backup', {
+        timeoutMs: 5000,
+        message: 'failover to the backup',
+      });
+      const detectionMs = Date.now() - failoverAt;
+      const afterFailover = await getEvent();
+      assert.equal(afterFailover.ingest.primary.state, 'offline');
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+
+      primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
+      await waitFor(async () => (await getEvent()).activeInput === 'primary', {
+        timeoutMs: 20_000,
+        message: 'failback to the primary',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const beforeStop = await getEvent();
+      assert.ok(
+        beforeStop.destinations.every((d) => d.state === 'live' && d.restarts === 0),
+        JSON.stringify(beforeStop.destinations),
+      );
+
+      assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
+      for (const destination of destinations) {
+        await waitFor(() => destination.publishCount() >= 1, {
+          timeoutMs: 15_000,
+          message: 'the leg closed its connection',
+        });
+      }
+
+      const report: string[] = [`failover seen by the API after ${detectionMs} ms`];
+      for (const [i, destination] of destinations.entries()) {
+        assert.equal(destination.publishCount(), 1, `destination ${i} saw exactly one connection`);
+        const recordings = destination.recordings();
+        assert.equal(recordings.length, 1, `destination ${i} has exactly one recording`);
+        const file = recordings[0]!;
+        assert.deepEqual(await decodeErrors(file), [], `destination ${i} decodes without errors`);
+        for (const stream of await probePackets(file)) {
+          const timeline = analyzeTimeline(stream.packets);
+          report.push(
+            `destination ${i} ${stream.codecType}: ${timeline.packetCount} packets, largest hole ${timeline.largestGapSec.toFixed(3)} s`,
+          );
+          assert.equal(
+            timeline.backwardsJumps,
+            0,
+            `destination ${i} ${stream.codecType} timestamps never go back`,
+          );
+          assert.ok(
+            timeline.largestGapSec <= MAX_HOLE_SEC,
+            `destination ${i} ${stream.codecType} hole ${timeline.largestGapSec} s`,
+          );
+        }
+        const runs = sizeRuns(await probeFrameSizes(file));
+        assert.deepEqual(
+          runs,
+          ['1280x720', '854x480', '1280x720'],
+          `destination ${i} frames go primary → backup → primary`,
+        );
+      }
+      process.stdout.write(`# ${report.join('\n# ')}\n`);
+    });
+
+    it('never prints a stream key in the relay and API logs', () => {
+      const logs = stack.logs().join('\n');
+      for (const secret of [
+        event.ingest.primary.streamKey,
+        event.ingest.backup.streamKey,
+        'destination-key-0',
+        'destination-key-1',
+      ]) {
+        assert.ok(!logs.includes(secret), 'a stream key appeared in the logs');
+      }
+    });
+  },
+);

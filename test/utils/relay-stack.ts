@@ -24,7 +24,12 @@ export interface RelayStack {
   readonly api: ManagedProcess;
   readonly relay: ManagedProcess;
   /** Calls the API with the bootstrap key (or `apiKey`); the body is parsed JSON or null. */
-  request<T = unknown>(method: string, path: string, body?: unknown, apiKey?: string | null): Promise<ApiResponse<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    apiKey?: string | null,
+  ): Promise<ApiResponse<T>>;
   /** Every line the API and relay printed, for assertions on logs. */
   logs(): string[];
   stop(): Promise<void>;
@@ -52,19 +57,33 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
     LEG_RESTART_MIN_DELAY_MS: '300',
     ...env,
   };
-  const api = spawnProcess('node', [join(REPO_ROOT, 'dist/apps/api/src/main.js')], { name: 'api', env: common, ringSize: 2000 });
+  const api = spawnProcess('node', [join(REPO_ROOT, 'dist/apps/api/src/main.js')], {
+    name: 'api',
+    env: common,
+    ringSize: 2000,
+  });
   const apiUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${apiUrl}/healthz`)).ok, { timeoutMs: 60_000, message: 'API /healthz' }).catch(
-    (error: Error) => {
-      throw new Error(`${error.message}\n${api.tail(40)}`);
-    },
-  );
-  const relay = spawnProcess('node', [join(REPO_ROOT, 'dist/apps/relay/src/main.js')], { name: 'relay', env: common, ringSize: 5000 });
+  await waitFor(async () => (await fetch(`${apiUrl}/healthz`)).ok, {
+    timeoutMs: 60_000,
+    message: 'API /healthz',
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}\n${api.tail(40)}`);
+  });
+  const relay = spawnProcess('node', [join(REPO_ROOT, 'dist/apps/relay/src/main.js')], {
+    name: 'relay',
+    env: common,
+    ringSize: 5000,
+  });
   await relay.waitForLine(/Relay ready/, 60_000).catch((error: Error) => {
     throw new Error(`${error.message}\n${relay.tail(40)}`);
   });
 
-  const request = async <T>(method: string, path: string, body?: unknown, key: string | null = apiKey): Promise<ApiResponse<T>> => {
+  const request = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key: string | null = apiKey,
+  ): Promise<ApiResponse<T>> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
       headers: {

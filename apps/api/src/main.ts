@@ -29,7 +29,8 @@ async function bootstrap(): Promise<void> {
   });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  if (config.RELAY_BOOTSTRAP_API_KEY) await app.get(ApiKeysRepository).ensureBootstrapKey(config.RELAY_BOOTSTRAP_API_KEY);
+  if (config.RELAY_BOOTSTRAP_API_KEY)
+    await app.get(ApiKeysRepository).ensureBootstrapKey(config.RELAY_BOOTSTRAP_API_KEY);
   await app.listen(config.PORT, config.BIND_HOST);
   logger.log(`API listening on http://${config.BIND_HOST}:${config.PORT}`);
 }
@@ -41,6 +42,8 @@ function levelsFrom(level: 'error' | 'warn' | 'log' | 'debug'): Array<'error' | 
 
 bootstrap().catch((error: unknown) => {
   // Config errors name the variable; anything else gets its message, never the environment.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
+  );
   process.exit(1);
 });

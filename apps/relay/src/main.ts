@@ -10,7 +10,10 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   process.title = 'restream-relay';
   const app = await NestFactory.createApplicationContext(RelayModule.forRoot(config), {
-    logger: (['error', 'warn', 'log', 'debug'] as const).slice(0, ['error', 'warn', 'log', 'debug'].indexOf(config.LOG_LEVEL) + 1),
+    logger: (['error', 'warn', 'log', 'debug'] as const).slice(
+      0,
+      ['error', 'warn', 'log', 'debug'].indexOf(config.LOG_LEVEL) + 1,
+    ),
   });
   app.enableShutdownHooks();
   await app.get(IngestService).listen();
@@ -19,6 +22,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
+  );
   process.exit(1);
 });

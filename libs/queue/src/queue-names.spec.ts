@@ -8,8 +8,17 @@ describe('legRestartDelayMs', () => {
   });
 
   it('doubles the ceiling per attempt up to the cap', () => {
-    assert.equal(legRestartDelayMs(3, 500, 30_000, () => 1), 2000);
-    assert.equal(legRestartDelayMs(20, 500, 30_000, () => 1), 30_000);
-    assert.equal(legRestartDelayMs(20, 500, 30_000, () => 0), 250);
+    assert.equal(
+      legRestartDelayMs(3, 500, 30_000, () => 1),
+      2000,
+    );
+    assert.equal(
+      legRestartDelayMs(20, 500, 30_000, () => 1),
+      30_000,
+    );
+    assert.equal(
+      legRestartDelayMs(20, 500, 30_000, () => 0),
+      250,
+    );
   });
 });

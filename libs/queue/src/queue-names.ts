@@ -44,7 +44,12 @@ export interface LegRestartPayload {
  * @param attempt 1 for the first restart
  * @returns delay in ms
  */
-export function legRestartDelayMs(attempt: number, minMs: number, maxMs: number, random = Math.random): number {
+export function legRestartDelayMs(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  random = Math.random,
+): number {
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1));
   const floor = Math.min(ceiling, minMs / 2);
   return Math.round(floor + random() * (ceiling - floor));

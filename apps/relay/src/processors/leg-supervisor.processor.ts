@@ -13,7 +13,12 @@ export class LegSupervisorProcessor extends WorkerHost {
   async process(job: Job<LegRestartPayload, boolean, LegSupervisorJob>): Promise<boolean> {
     switch (job.name) {
       case LegSupervisorJob.Restart:
-        return this.pipelines.restartLeg(job.data.eventId, job.data.destinationId, job.data.legRun, job.data.attempt);
+        return this.pipelines.restartLeg(
+          job.data.eventId,
+          job.data.destinationId,
+          job.data.legRun,
+          job.data.attempt,
+        );
     }
   }
 }

@@ -24,10 +24,12 @@ export class EventWritesService {
       return;
     }
     queue.size++;
-    queue.tail = queue.tail.then(() => this.attempt(eventId, what, write)).finally(() => {
-      queue.size--;
-      if (queue.size === 0 && this.queues.get(eventId) === queue) this.queues.delete(eventId);
-    });
+    queue.tail = queue.tail
+      .then(() => this.attempt(eventId, what, write))
+      .finally(() => {
+        queue.size--;
+        if (queue.size === 0 && this.queues.get(eventId) === queue) this.queues.delete(eventId);
+      });
     this.queues.set(eventId, queue);
   }
 
@@ -42,7 +44,8 @@ export class EventWritesService {
         await write();
         return;
       } catch (error) {
-        const retry = error instanceof DatabaseError && error.kind === 'unavailable' && attempt < MAX_ATTEMPTS;
+        const retry =
+          error instanceof DatabaseError && error.kind === 'unavailable' && attempt < MAX_ATTEMPTS;
         const message = error instanceof Error ? error.message : String(error);
         if (!retry) {
           this.logger.error(`Write "${what}" of event ${eventId} failed: ${message}`);

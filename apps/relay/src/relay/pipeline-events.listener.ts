@@ -1,7 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IngestState, InputRole, LegState } from '@relay/contracts';
-import type { InputFeedState, LegFailure, OutboundLegState, PipelineListener, SwitchDecision } from '@relay/media';
+import type {
+  InputFeedState,
+  LegFailure,
+  OutboundLegState,
+  PipelineListener,
+  SwitchDecision,
+} from '@relay/media';
 import { EnvironmentVariables } from '@relay/config';
 import { LegSupervisorJob, QueueName, legRestartDelayMs, type LegRestartPayload } from '@relay/queue';
 import type { Queue } from 'bullmq';
@@ -35,7 +41,10 @@ export class PipelineEventsListener implements PipelineListener {
   inputConnected(eventId: string, role: InputRole, detail: { sessionId: string; encoder: string }): void {
     this.logger.log(`Event ${eventId}: ${role} publisher connected (session ${detail.sessionId})`);
     this.writes.enqueue(eventId, 'input connected', () =>
-      this.repository.addTimeline(eventId, 'input_connected', { input: role, detail: { session: detail.sessionId, encoder: detail.encoder } }),
+      this.repository.addTimeline(eventId, 'input_connected', {
+        input: role,
+        detail: { session: detail.sessionId, encoder: detail.encoder },
+      }),
     );
   }
 
@@ -46,14 +55,23 @@ export class PipelineEventsListener implements PipelineListener {
     this.logger.log(`Event ${eventId}: ${role} ${state} (${reason})`);
     this.writes.enqueue(eventId, 'input state', async () => {
       await this.repository.setIngestState(eventId, role, state satisfies IngestState);
-      if (wasLive && state !== 'live') await this.repository.addTimeline(eventId, 'input_lost', { input: role, detail: { reason } });
-      if (!wasLive && state === 'live') await this.repository.addTimeline(eventId, 'input_recovered', { input: role, detail: { reason } });
+      if (wasLive && state !== 'live')
+        await this.repository.addTimeline(eventId, 'input_lost', { input: role, detail: { reason } });
+      if (!wasLive && state === 'live')
+        await this.repository.addTimeline(eventId, 'input_recovered', { input: role, detail: { reason } });
     });
   }
 
   switched(eventId: string, decision: SwitchDecision): void {
-    const type = decision.kind === 'failover' ? 'failover' : decision.kind === 'failback' ? 'failback' : 'program_resumed';
-    this.logger.log(`Event ${eventId}: ${type} ${decision.from ?? 'none'} → ${decision.to} (${decision.reason})`);
+    const type =
+      decision.kind === 'failover'
+        ? 'failover'
+        : decision.kind === 'failback'
+          ? 'failback'
+          : 'program_resumed';
+    this.logger.log(
+      `Event ${eventId}: ${type} ${decision.from ?? 'none'} → ${decision.to} (${decision.reason})`,
+    );
     this.writes.enqueue(eventId, type, async () => {
       await this.repository.setActiveInput(eventId, decision.to);
       await this.repository.addTimeline(eventId, type, {
@@ -82,7 +100,8 @@ export class PipelineEventsListener implements PipelineListener {
   programLive(eventId: string): void {
     this.logger.log(`Event ${eventId}: program live, starting legs`);
     this.writes.enqueue(eventId, 'event live', async () => {
-      if (await this.repository.markLive(eventId)) await this.repository.addTimeline(eventId, 'event_live', {});
+      if (await this.repository.markLive(eventId))
+        await this.repository.addTimeline(eventId, 'event_live', {});
     });
   }
 
@@ -93,14 +112,31 @@ export class PipelineEventsListener implements PipelineListener {
     });
   }
 
-  legExited(eventId: string, destinationId: string, legRun: number, consecutiveFailures: number, failure: LegFailure): void {
-    const delay = legRestartDelayMs(consecutiveFailures, this.config.LEG_RESTART_MIN_DELAY_MS, this.config.LEG_RESTART_MAX_DELAY_MS);
-    this.logger.warn(`Event ${eventId}: leg ${destinationId} failed (${failure.message}); restart in ${delay} ms`);
+  legExited(
+    eventId: string,
+    destinationId: string,
+    legRun: number,
+    consecutiveFailures: number,
+    failure: LegFailure,
+  ): void {
+    const delay = legRestartDelayMs(
+      consecutiveFailures,
+      this.config.LEG_RESTART_MIN_DELAY_MS,
+      this.config.LEG_RESTART_MAX_DELAY_MS,
+    );
+    this.logger.warn(
+      `Event ${eventId}: leg ${destinationId} failed (${failure.message}); restart in ${delay} ms`,
+    );
     this.writes.enqueue(eventId, 'leg failed', async () => {
       await this.repository.setLegState(destinationId, 'retrying', failure.message);
       await this.repository.addTimeline(eventId, 'leg_failed', {
         destinationId,
-        detail: { reason: failure.message, kind: failure.kind, attempt: consecutiveFailures, retryInMs: delay },
+        detail: {
+          reason: failure.message,
+          kind: failure.kind,
+          attempt: consecutiveFailures,
+          retryInMs: delay,
+        },
       });
     });
     void this.legQueue
@@ -110,7 +146,9 @@ export class PipelineEventsListener implements PipelineListener {
         { delay, jobId: `restart-${destinationId}-${legRun}`, removeOnComplete: 1000, removeOnFail: 1000 },
       )
       .catch((error: unknown) =>
-        this.logger.error(`Could not schedule the restart of leg ${destinationId}: ${error instanceof Error ? error.message : String(error)}`),
+        this.logger.error(
+          `Could not schedule the restart of leg ${destinationId}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
   }
 

@@ -1,6 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvironmentVariables } from '@relay/config';
-import { EventPipeline, ffmpegLegFactory, type LegFactory, type PublishSink, type PublishTarget, type SwitcherSettings } from '@relay/media';
+import {
+  EventPipeline,
+  ffmpegLegFactory,
+  type LegFactory,
+  type PublishSink,
+  type PublishTarget,
+  type SwitcherSettings,
+} from '@relay/media';
 import { EventWritesService } from './event-writes.service';
 import { PipelineEventsListener } from './pipeline-events.listener';
 import { RelayRepository } from './relay.repository';

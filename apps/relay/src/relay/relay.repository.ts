@@ -20,7 +20,9 @@ export class RelayRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** The (event, role) an ingest stream key belongs to, with the event's failover settings; null if unknown. */
-  async findIngestByStreamKey(streamKey: string): Promise<{ eventId: string; role: InputRole; settings: SwitcherSettings } | null> {
+  async findIngestByStreamKey(
+    streamKey: string,
+  ): Promise<{ eventId: string; role: InputRole; settings: SwitcherSettings } | null> {
     const ingest = await this.run(() =>
       this.prisma.ingest.findUnique({ where: { streamKey }, include: { event: true } }),
     );
@@ -30,7 +32,10 @@ export class RelayRepository {
 
   async loadPipelineConfig(eventId: string): Promise<PipelineConfig | null> {
     const event = await this.run(() =>
-      this.prisma.event.findUnique({ where: { id: eventId }, include: { destinations: { orderBy: { createdAt: 'asc' } } } }),
+      this.prisma.event.findUnique({
+        where: { id: eventId },
+        include: { destinations: { orderBy: { createdAt: 'asc' } } },
+      }),
     );
     if (!event) return null;
     return {
@@ -80,7 +85,10 @@ export class RelayRepository {
 
   async countLegRestart(destinationId: string): Promise<void> {
     await this.run(() =>
-      this.prisma.destination.updateMany({ where: { id: destinationId }, data: { restarts: { increment: 1 } } }),
+      this.prisma.destination.updateMany({
+        where: { id: destinationId },
+        data: { restarts: { increment: 1 } },
+      }),
     );
   }
 
@@ -92,11 +100,23 @@ export class RelayRepository {
   async addTimeline(
     eventId: string,
     type: RelayTimelineType,
-    entry: { input?: InputRole; destinationId?: string; detail?: Record<string, string | number | boolean | null> },
+    entry: {
+      input?: InputRole;
+      destinationId?: string;
+      detail?: Record<string, string | number | boolean | null>;
+    },
   ): Promise<void> {
     await this.run(() =>
       this.prisma.timelineEntry.createMany({
-        data: [{ eventId, type, input: entry.input ?? null, destinationId: entry.destinationId ?? null, detail: entry.detail ?? {} }],
+        data: [
+          {
+            eventId,
+            type,
+            input: entry.input ?? null,
+            destinationId: entry.destinationId ?? null,
+            detail: entry.detail ?? {},
+          },
+        ],
       }),
     );
   }
@@ -110,7 +130,11 @@ export class RelayRepository {
   }
 }
 
-function settingsOf(event: { failoverMode: 'primary_preferred' | 'sticky'; stallTimeoutMs: number; failbackAfterMs: number }): SwitcherSettings {
+function settingsOf(event: {
+  failoverMode: 'primary_preferred' | 'sticky';
+  stallTimeoutMs: number;
+  failbackAfterMs: number;
+}): SwitcherSettings {
   return {
     mode: event.failoverMode === 'primary_preferred' ? 'primary-preferred' : 'sticky',
     stallTimeoutMs: event.stallTimeoutMs,

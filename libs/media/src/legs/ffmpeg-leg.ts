@@ -74,7 +74,15 @@ export class FfmpegLeg implements OutboundLeg {
       .input('pipe:0')
       .inputOptions(['-f', 'flv', '-fflags', '+nobuffer'])
       .output(this.options.url)
-      .outputOptions(['-c', 'copy', '-map', '0', '-f', isSrt ? 'mpegts' : 'flv', ...(isSrt ? [] : ['-flvflags', 'no_duration_filesize'])]);
+      .outputOptions([
+        '-c',
+        'copy',
+        '-map',
+        '0',
+        '-f',
+        isSrt ? 'mpegts' : 'flv',
+        ...(isSrt ? [] : ['-flvflags', 'no_duration_filesize']),
+      ]);
 
     let resolveExit: () => void = () => undefined;
     this.exitedPromise = new Promise((resolve) => (resolveExit = resolve));

@@ -22,19 +22,33 @@ export interface LegFailure {
 const RULES: ReadonlyArray<{ kind: LegFailureKind; pattern: RegExp; message: string }> = [
   {
     kind: 'auth-refused',
-    pattern: /Server error|NetStream\.Publish\.(BadName|Rejected|Denied)|NetConnection\.Connect\.Rejected|Authentication|Unauthorized|403 Forbidden/i,
+    pattern:
+      /Server error|NetStream\.Publish\.(BadName|Rejected|Denied)|NetConnection\.Connect\.Rejected|Authentication|Unauthorized|403 Forbidden/i,
     message: 'destination refused the stream key',
   },
-  { kind: 'dns', pattern: /Failed to resolve|Name or service not known|nodename nor servname/i, message: 'destination host name could not be resolved' },
-  { kind: 'unreachable', pattern: /Connection refused|No route to host|Network is unreachable/i, message: 'destination refused the connection' },
+  {
+    kind: 'dns',
+    pattern: /Failed to resolve|Name or service not known|nodename nor servname/i,
+    message: 'destination host name could not be resolved',
+  },
+  {
+    kind: 'unreachable',
+    pattern: /Connection refused|No route to host|Network is unreachable/i,
+    message: 'destination refused the connection',
+  },
   { kind: 'timeout', pattern: /timed out|Operation timed out/i, message: 'connection timed out' },
   { kind: 'tls', pattern: /TLS|SSL|certificate|handshake fail/i, message: 'TLS handshake failed' },
   {
     kind: 'closed-by-peer',
-    pattern: /Broken pipe|Connection reset by peer|End of file|Error writing trailer|av_interleaved_write_frame\(\)/i,
+    pattern:
+      /Broken pipe|Connection reset by peer|End of file|Error writing trailer|av_interleaved_write_frame\(\)/i,
     message: 'destination closed the connection',
   },
-  { kind: 'media', pattern: /Invalid data found|non monotonically|Error while decoding|could not find codec/i, message: 'media error in the program output' },
+  {
+    kind: 'media',
+    pattern: /Invalid data found|non monotonically|Error while decoding|could not find codec/i,
+    message: 'media error in the program output',
+  },
 ];
 
 /**
@@ -47,5 +61,8 @@ export function classifyLegFailure(lines: readonly string[], exitCode: number | 
   for (const rule of RULES) {
     if (lines.some((line) => rule.pattern.test(line))) return { kind: rule.kind, message: rule.message };
   }
-  return { kind: 'unknown', message: exitCode === null ? 'ffmpeg was stopped' : `ffmpeg exited with code ${exitCode}` };
+  return {
+    kind: 'unknown',
+    message: exitCode === null ? 'ffmpeg was stopped' : `ffmpeg exited with code ${exitCode}`,
+  };
 }

@@ -20,12 +20,20 @@ interface LegSlot {
 }
 
 /** Creates the outbound leg of a destination; FfmpegLeg unless a test or a native egress says otherwise. */
-export type LegFactory = (spec: LegSpec, program: ProgramOutput, listener: OutboundLegListener) => OutboundLeg;
+export type LegFactory = (
+  spec: LegSpec,
+  program: ProgramOutput,
+  listener: OutboundLegListener,
+) => OutboundLeg;
 
 /** The production {@link LegFactory}: one ffmpeg process per leg. */
 export function ffmpegLegFactory(ffmpegPath: string): LegFactory {
   return (spec, program, listener) =>
-    new FfmpegLeg(program, { url: spec.publishUrl, secrets: spec.streamKey ? [spec.streamKey] : [], ffmpegPath }, listener);
+    new FfmpegLeg(
+      program,
+      { url: spec.publishUrl, secrets: spec.streamKey ? [spec.streamKey] : [], ffmpegPath },
+      listener,
+    );
 }
 
 /**
@@ -106,7 +114,8 @@ export class EventPipeline {
     const wanted = new Set(destinations.map((d) => d.destinationId));
     const removed = [...this.legs.values()].filter((slot) => !wanted.has(slot.spec.destinationId));
     await Promise.all(removed.map((slot) => this.closeLeg(slot)));
-    if (this.announcedLive) for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
+    if (this.announcedLive)
+      for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
   }
 
   /** Closes every leg cleanly and leaves the event off air; inputs stay attached. */
@@ -142,17 +151,30 @@ export class EventPipeline {
   }
 
   private openLeg(spec: LegSpec, run: number): LegSlot {
-    const slot: LegSlot = { spec, run, liveSince: null, consecutiveFailures: 0, leg: undefined as unknown as OutboundLeg };
+    const slot: LegSlot = {
+      spec,
+      run,
+      liveSince: null,
+      consecutiveFailures: 0,
+      leg: undefined as unknown as OutboundLeg,
+    };
     slot.leg = this.createLeg(spec, this.program, {
       stateChanged: (state) => {
         if (state === 'live') slot.liveSince = Date.now();
         this.listener.legStateChanged(this.eventId, spec.destinationId, state);
       },
       exited: (failure) => {
-        if (slot.liveSince !== null && Date.now() - slot.liveSince >= LEG_HEALTHY_RESET_MS) slot.consecutiveFailures = 0;
+        if (slot.liveSince !== null && Date.now() - slot.liveSince >= LEG_HEALTHY_RESET_MS)
+          slot.consecutiveFailures = 0;
         slot.consecutiveFailures++;
         slot.liveSince = null;
-        this.listener.legExited(this.eventId, spec.destinationId, slot.run, slot.consecutiveFailures, failure);
+        this.listener.legExited(
+          this.eventId,
+          spec.destinationId,
+          slot.run,
+          slot.consecutiveFailures,
+          failure,
+        );
       },
     });
     this.legs.set(spec.destinationId, slot);

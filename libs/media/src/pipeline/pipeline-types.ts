@@ -26,5 +26,11 @@ export interface PipelineListener {
    * A leg ended on its own. `legRun` identifies the run that failed; `consecutiveFailures` counts
    * failures since the leg was last live for a while (1 = first).
    */
-  legExited(eventId: string, destinationId: string, legRun: number, consecutiveFailures: number, failure: LegFailure): void;
+  legExited(
+    eventId: string,
+    destinationId: string,
+    legRun: number,
+    consecutiveFailures: number,
+    failure: LegFailure,
+  ): void;
 }

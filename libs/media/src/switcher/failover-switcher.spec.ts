@@ -32,10 +32,11 @@ function harness(settings: Partial<SwitcherSettings> = {}) {
     },
     () => now,
   );
-  const encoders: Record<InputRole, { sink: PublishSink | null; ts: number; marker: number; frame: number }> = {
-    primary: { sink: null, ts: 5000, marker: PRIMARY, frame: 0 },
-    backup: { sink: null, ts: 90_000, marker: BACKUP, frame: 0 },
-  };
+  const encoders: Record<InputRole, { sink: PublishSink | null; ts: number; marker: number; frame: number }> =
+    {
+      primary: { sink: null, ts: 5000, marker: PRIMARY, frame: 0 },
+      backup: { sink: null, ts: 90_000, marker: BACKUP, frame: 0 },
+    };
   const h = {
     switcher,
     out,

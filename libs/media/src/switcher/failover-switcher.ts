@@ -172,7 +172,12 @@ export class FailoverSwitcher {
       const candidate = this.pickCandidate();
       if (candidate) {
         const reason = `${candidate.role} live`;
-        this.switchTo(candidate, { to: candidate.role, kind: this.kindFor(candidate.role), reason, decidedAt: now });
+        this.switchTo(candidate, {
+          to: candidate.role,
+          kind: this.kindFor(candidate.role),
+          reason,
+          decidedAt: now,
+        });
       }
       return;
     }
@@ -266,7 +271,10 @@ export class FailoverSwitcher {
   /** Sends one input tag with its program timestamp. */
   private forward(tag: FlvTag): void {
     let ts = tag.timestamp + this.offset;
-    if (this.lastTs >= 0 && (ts - this.lastTs > MAX_FORWARD_JUMP_MS || this.lastTs - ts > MAX_BACKWARD_JUMP_MS)) {
+    if (
+      this.lastTs >= 0 &&
+      (ts - this.lastTs > MAX_FORWARD_JUMP_MS || this.lastTs - ts > MAX_BACKWARD_JUMP_MS)
+    ) {
       const next = this.nextTimestamp();
       this.offset = next - tag.timestamp;
       ts = next;

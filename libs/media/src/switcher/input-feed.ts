@@ -1,6 +1,11 @@
 import type { InputRole } from '../ingest/ingest-types';
 import { FlvTagType } from '../protocols/flv/flv-constants';
-import { isAudioSequenceHeader, isVideoKeyframe, isVideoSequenceHeader, type FlvTag } from '../protocols/flv/flv-tag';
+import {
+  isAudioSequenceHeader,
+  isVideoKeyframe,
+  isVideoSequenceHeader,
+  type FlvTag,
+} from '../protocols/flv/flv-tag';
 import { GopCache } from './gop-cache';
 
 /**

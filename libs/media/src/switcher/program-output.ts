@@ -1,5 +1,10 @@
 import { FlvTagType } from '../protocols/flv/flv-constants';
-import { isAudioSequenceHeader, isVideoKeyframe, isVideoSequenceHeader, type FlvTag } from '../protocols/flv/flv-tag';
+import {
+  isAudioSequenceHeader,
+  isVideoKeyframe,
+  isVideoSequenceHeader,
+  type FlvTag,
+} from '../protocols/flv/flv-tag';
 import { encodeFlvTag } from '../protocols/flv/flv-writer';
 import { GopCache } from './gop-cache';
 import type { ProgramPacket, ProgramReader } from './program-packet';
@@ -22,7 +27,8 @@ export class ProgramOutput {
   /** Publishes one program tag (program timestamp) to every reader. */
   publish(tag: FlvTag): void {
     const keyframe = isVideoKeyframe(tag);
-    const config = tag.type === FlvTagType.ScriptData || isVideoSequenceHeader(tag) || isAudioSequenceHeader(tag);
+    const config =
+      tag.type === FlvTagType.ScriptData || isVideoSequenceHeader(tag) || isAudioSequenceHeader(tag);
     const packet = { tag, bytes: encodeFlvTag(tag), keyframe, config, data: tag.data };
     if (tag.type === FlvTagType.ScriptData) this.metadata = packet;
     else if (isVideoSequenceHeader(tag)) this.videoConfig = packet;

@@ -12,7 +12,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const error = this.toApiError(exception);
     const body: ApiErrorBody = {
-      error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      },
     };
     response.status(API_ERROR_STATUS[error.code]).json(body);
   }
@@ -20,16 +24,24 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private toApiError(exception: unknown): ApiError {
     if (exception instanceof ApiError) return exception;
     if (exception instanceof DatabaseError && exception.kind === 'unavailable') {
-      return new ApiError(ApiErrorCode.ServiceUnavailable, 'The database is unavailable; retry in a few seconds');
+      return new ApiError(
+        ApiErrorCode.ServiceUnavailable,
+        'The database is unavailable; retry in a few seconds',
+      );
     }
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = (Object.keys(API_ERROR_STATUS) as ApiErrorCode[]).find((c) => API_ERROR_STATUS[c] === status);
+      const status: number = exception.getStatus();
+      const code = (Object.keys(API_ERROR_STATUS) as ApiErrorCode[]).find(
+        (c) => Number(API_ERROR_STATUS[c]) === status,
+      );
       if (status === 404) return new ApiError(ApiErrorCode.NotFound, 'Route not found');
-      if (status === 400) return new ApiError(ApiErrorCode.ValidationFailed, 'Request body is not valid JSON');
+      if (status === 400)
+        return new ApiError(ApiErrorCode.ValidationFailed, 'Request body is not valid JSON');
       if (code) return new ApiError(code, exception.message);
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     return new ApiError(ApiErrorCode.Internal, 'Internal error');
   }
 }

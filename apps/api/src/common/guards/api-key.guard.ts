@@ -26,7 +26,10 @@ export class ApiKeyGuard implements CanActivate {
     const match = header.length <= MAX_AUTHORIZATION_LENGTH ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const found = match ? await this.apiKeys.findOrganizationIdBySecret(match[1]!) : null;
     if (!found) {
-      throw new ApiError(ApiErrorCode.Unauthorized, 'Missing or invalid API key: send Authorization: Bearer <api key>');
+      throw new ApiError(
+        ApiErrorCode.Unauthorized,
+        'Missing or invalid API key: send Authorization: Bearer <api key>',
+      );
     }
     request.organizationId = found.organizationId;
     const now = Date.now();

@@ -7,7 +7,8 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
     const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
       field,
       rule,
-      message: rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(e.property, field),
+      message:
+        rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(e.property, field),
     }));
     return [...own, ...flatten(e.children ?? [], field)];
   });

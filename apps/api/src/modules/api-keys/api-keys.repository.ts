@@ -8,7 +8,9 @@ export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** The organization holding this key, or null. */
-  async findOrganizationIdBySecret(secret: string): Promise<{ keyId: string; organizationId: string } | null> {
+  async findOrganizationIdBySecret(
+    secret: string,
+  ): Promise<{ keyId: string; organizationId: string } | null> {
     try {
       const key = await this.prisma.apiKey.findUnique({
         where: { secretHash: hashApiKey(secret) },
@@ -21,7 +23,9 @@ export class ApiKeysRepository {
   }
 
   async touchLastUsed(keyId: string, at: Date): Promise<void> {
-    await this.prisma.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: at } }).catch(() => undefined);
+    await this.prisma.apiKey
+      .update({ where: { id: keyId }, data: { lastUsedAt: at } })
+      .catch(() => undefined);
   }
 
   /** Creates an organization holding `secret` unless a key with that secret exists. Idempotent. */

@@ -6,7 +6,10 @@ import { type Destination, PrismaService, toDatabaseError } from '@relay/prisma'
 export class DestinationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(eventId: string, data: { name: string; url: string; streamKey: string | null }): Promise<Destination> {
+  async create(
+    eventId: string,
+    data: { name: string; url: string; streamKey: string | null },
+  ): Promise<Destination> {
     try {
       return await this.prisma.destination.create({ data: { ...data, eventId } });
     } catch (error) {

@@ -23,7 +23,11 @@ export class DestinationsService {
     await this.events.get(organizationId, eventId);
     // "rtmps://live-api-s.facebook.com:443/rtmp/" is how platforms print it: the leg adds the "/".
     const url = dto.url.replace(/\/+$/, '');
-    const created = await this.destinations.create(eventId, { name: dto.name, url, streamKey: dto.streamKey ?? null });
+    const created = await this.destinations.create(eventId, {
+      name: dto.name,
+      url,
+      streamKey: dto.streamKey ?? null,
+    });
     await this.pipeline.request(EventPipelineJob.Sync, eventId);
     return {
       id: created.id,

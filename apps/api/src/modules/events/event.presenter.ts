@@ -13,7 +13,12 @@ export function presentEvent(event: EventRecord, ingestServerUrl: string): Event
   const ingest = (role: InputRole): IngestJson => {
     const found = event.ingests.find((i) => i.role === role);
     const streamKey = found?.streamKey ?? '';
-    return { serverUrl: ingestServerUrl, streamKey, url: `${ingestServerUrl}/${streamKey}`, state: found?.state ?? 'offline' };
+    return {
+      serverUrl: ingestServerUrl,
+      streamKey,
+      url: `${ingestServerUrl}/${streamKey}`,
+      state: found?.state ?? 'offline',
+    };
   };
   return {
     id: event.id,

@@ -1,4 +1,17 @@
-import { Body, Controller, DefaultValuePipe, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  DefaultValuePipe,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import type { EventJson } from '@relay/contracts';
 import { OrganizationId } from '../../common/decorators/organization-id.decorator';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
@@ -20,7 +33,8 @@ export class EventsController {
   @Get()
   list(
     @OrganizationId() org: string,
-    @Query('limit', new DefaultValuePipe(50), new ParseIntPipe({ exceptionFactory: () => limitError() })) limit: number,
+    @Query('limit', new DefaultValuePipe(50), new ParseIntPipe({ exceptionFactory: () => limitError() }))
+    limit: number,
     @Query('cursor') cursor?: string,
   ): Promise<{ items: EventJson[]; nextCursor: string | null }> {
     if (limit < 1 || limit > EVENTS_PAGE_MAX) throw limitError();
@@ -33,7 +47,11 @@ export class EventsController {
   }
 
   @Patch(':id')
-  update(@OrganizationId() org: string, @Param('id') id: string, @Body() body: UpdateEventDto): Promise<EventJson> {
+  update(
+    @OrganizationId() org: string,
+    @Param('id') id: string,
+    @Body() body: UpdateEventDto,
+  ): Promise<EventJson> {
     return this.events.update(org, id, body);
   }
 

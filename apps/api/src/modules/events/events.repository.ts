@@ -65,7 +65,9 @@ export class EventsRepository {
 
   /** Deletes the event unless its status is one of `busy`; returns whether it was deleted. */
   async deleteUnlessStatus(id: string, busy: EventStatus[]): Promise<boolean> {
-    const result = await this.run(() => this.prisma.event.deleteMany({ where: { id, status: { notIn: busy } } }));
+    const result = await this.run(() =>
+      this.prisma.event.deleteMany({ where: { id, status: { notIn: busy } } }),
+    );
     return result.count === 1;
   }
 
@@ -82,7 +84,10 @@ export class EventsRepository {
   ): Promise<boolean> {
     return this.run(() =>
       this.prisma.$transaction(async (tx) => {
-        const changed = await tx.event.updateMany({ where: { id, status: { in: from } }, data: { status: to, ...extra } });
+        const changed = await tx.event.updateMany({
+          where: { id, status: { in: from } },
+          data: { status: to, ...extra },
+        });
         if (changed.count === 0) return false;
         await tx.timelineEntry.create({ data: { eventId: id, type: timelineType, detail: { status: to } } });
         return true;

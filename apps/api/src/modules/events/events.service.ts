@@ -44,7 +44,11 @@ export class EventsService {
     return this.present(event);
   }
 
-  async list(organizationId: string, limit: number, cursor?: string): Promise<{ items: EventJson[]; nextCursor: string | null }> {
+  async list(
+    organizationId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: EventJson[]; nextCursor: string | null }> {
     if (cursor !== undefined && !UUID.test(cursor)) {
       throw new ApiError(ApiErrorCode.ValidationFailed, 'cursor must be an event id from a previous page', [
         { field: 'cursor', rule: 'isUuid', message: 'cursor must be an event id from a previous page' },
@@ -52,7 +56,10 @@ export class EventsService {
     }
     const events = await this.events.list(organizationId, limit + 1, cursor);
     const page = events.slice(0, limit);
-    return { items: page.map((e) => this.present(e)), nextCursor: events.length > limit ? page.at(-1)!.id : null };
+    return {
+      items: page.map((e) => this.present(e)),
+      nextCursor: events.length > limit ? page.at(-1)!.id : null,
+    };
   }
 
   /** The organization's event; 404 for unknown ids and for other organizations' ids alike. */
@@ -68,7 +75,9 @@ export class EventsService {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.failover?.mode !== undefined ? { failoverMode: toDbFailoverMode(dto.failover.mode) } : {}),
       ...(dto.failover?.stallTimeoutMs !== undefined ? { stallTimeoutMs: dto.failover.stallTimeoutMs } : {}),
-      ...(dto.failover?.failbackAfterMs !== undefined ? { failbackAfterMs: dto.failover.failbackAfterMs } : {}),
+      ...(dto.failover?.failbackAfterMs !== undefined
+        ? { failbackAfterMs: dto.failover.failbackAfterMs }
+        : {}),
     });
     if (dto.failover) await this.pipeline.request(EventPipelineJob.Sync, id);
     return this.present(updated);
@@ -78,7 +87,10 @@ export class EventsService {
     await this.get(organizationId, id);
     const deleted = await this.events.deleteUnlessStatus(id, ['standby', 'live']);
     if (!deleted) {
-      throw new ApiError(ApiErrorCode.Conflict, 'Event is live: stop it with POST /v1/events/:id/stop before deleting it');
+      throw new ApiError(
+        ApiErrorCode.Conflict,
+        'Event is live: stop it with POST /v1/events/:id/stop before deleting it',
+      );
     }
     await this.pipeline.request(EventPipelineJob.Sync, id);
   }

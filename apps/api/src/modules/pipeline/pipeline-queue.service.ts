@@ -9,6 +9,15 @@ export class PipelineQueueService {
   constructor(@InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<EventPipelinePayload>) {}
 
   async request(job: EventPipelineJob, eventId: string): Promise<void> {
-    await this.queue.add(job, { eventId }, { removeOnComplete: 1000, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 500 } });
+    await this.queue.add(
+      job,
+      { eventId },
+      {
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 500 },
+      },
+    );
   }
 }

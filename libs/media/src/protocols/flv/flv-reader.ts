@@ -1,4 +1,9 @@
-import { FLV_HEADER_SIZE, FLV_PREVIOUS_TAG_SIZE_SIZE, FLV_TAG_HEADER_SIZE, FlvTagType } from './flv-constants';
+import {
+  FLV_HEADER_SIZE,
+  FLV_PREVIOUS_TAG_SIZE_SIZE,
+  FLV_TAG_HEADER_SIZE,
+  FlvTagType,
+} from './flv-constants';
 import type { FlvTag } from './flv-tag';
 
 /** Thrown by {@link parseFlv} for bytes that are not an FLV stream; the message names the rule. */

@@ -1,8 +1,4 @@
-import {
-  FLV_HEADER_SIZE,
-  FLV_PREVIOUS_TAG_SIZE_SIZE,
-  FLV_TAG_HEADER_SIZE,
-} from './flv-constants';
+import { FLV_HEADER_SIZE, FLV_PREVIOUS_TAG_SIZE_SIZE, FLV_TAG_HEADER_SIZE } from './flv-constants';
 import type { FlvTag } from './flv-tag';
 
 /** Largest tag body an FLV tag header can describe: DataSize is 24 bits (FLV spec E.4.1). */
@@ -33,7 +29,8 @@ export function encodeFlvHeader(hasAudio: boolean, hasVideo: boolean): Buffer {
  */
 export function encodeFlvTag(tag: FlvTag): Buffer {
   const size = tag.data.length;
-  if (size > FLV_MAX_TAG_DATA_SIZE) throw new RangeError(`FLV tag body of ${size} bytes exceeds 24-bit DataSize`);
+  if (size > FLV_MAX_TAG_DATA_SIZE)
+    throw new RangeError(`FLV tag body of ${size} bytes exceeds 24-bit DataSize`);
   if (tag.timestamp < 0) throw new RangeError(`FLV tag timestamp ${tag.timestamp} ms is negative`);
   const out = Buffer.allocUnsafe(FLV_TAG_HEADER_SIZE + size + FLV_PREVIOUS_TAG_SIZE_SIZE);
   const ts = tag.timestamp % 0x1_0000_0000;

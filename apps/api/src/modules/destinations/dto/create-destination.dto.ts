@@ -1,4 +1,13 @@
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 
 /** Accepts `rtmp://host[:port]/app[/…]` and `rtmps://…`: a host and at least an application name. */
 @ValidatorConstraint({ name: 'isPublishUrl' })
