@@ -72,7 +72,9 @@ export class FfmpegLeg implements OutboundLeg {
     const command = ffmpeg({ stdoutLines: 0 })
       .setFfmpegPath(this.options.ffmpegPath)
       .input('pipe:0')
-      .inputOptions(['-f', 'flv', '-fflags', '+nobuffer'])
+      // No "-fflags nobuffer": it discards the packets read while probing the input (measured: the
+      // first 2 s of a 4 s stream were missing at the destination).
+      .inputOptions(['-hide_banner', '-f', 'flv'])
       .output(this.options.url)
       .outputOptions([
         '-c',
