@@ -15,7 +15,7 @@ import {
   maskRtmpUrl,
   startFfmpegPublisher,
   startGstPublisher,
-  type PublisherHandle,
+  type Publisher,
   type PublisherOptions,
 } from '../utils/publishers';
 
@@ -53,7 +53,7 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
   const key = `e2e-${randomBytes(8).toString('hex')}`;
   const sessions: Session[] = [];
   const logs: string[] = [];
-  const publishers: PublisherHandle[] = [];
+  const publishers: Publisher[] = [];
   const server = new RtmpIngestServer({
     app: 'live',
     authorize: async (_app, streamKey) => (streamKey === key ? TARGET : null),
@@ -85,22 +85,22 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
     for (const line of logs) assert.ok(!line.includes(key), 'the stream key never reaches the log');
   });
 
-  function track(p: PublisherHandle): PublisherHandle {
+  function track(p: Publisher): Publisher {
     publishers.push(p);
     return p;
   }
 
   /** Waits for session number `index`, with the encoder's stderr in the error when it never comes. */
-  async function waitSession(index: number, p: PublisherHandle): Promise<Session> {
+  async function waitSession(index: number, p: Publisher): Promise<Session> {
     try {
       await until(() => sessions.length > index, `${p.name} to publish to ${maskRtmpUrl(url)}`, 15_000);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${p.stderrTail().join('\n')}`);
+      throw new Error(`${(err as Error).message}\n${p.tail()}`);
     }
     return sessions[index]!;
   }
 
-  const encoders: [string, (o: PublisherOptions) => PublisherHandle][] = [
+  const encoders: [string, (o: PublisherOptions) => Publisher][] = [
     ['ffmpeg', (o) => startFfmpegPublisher(o)],
     ['GStreamer rtmp2sink', (o) => startGstPublisher({ ...o, sink: 'rtmp2sink' })],
     ['GStreamer rtmpsink (librtmp)', (o) => startGstPublisher({ ...o, sink: 'rtmpsink' })],
@@ -130,7 +130,13 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
         assert.ok(isVideoKeyframe(frames[0]!), 'the first frame is a keyframe');
         const keyframes = frames.filter(isVideoKeyframe).length;
         for (let i = 1; i < frames.length; i++) {
-          assert.ok(frames[i]!.timestamp > frames[i - 1]!.timestamp, `video DTS rises at frame ${i}`);
+          assert.ok(
+            frames[i]!.timestamp > frames[i - 1]!.timestamp,
+            `video DTS rises at frame ${i}: ${frames
+              .slice(Math.max(0, i - 3), i + 3)
+              .map((f) => f.timestamp)
+              .join(', ')}`,
+          );
         }
         const spanMs = frames.at(-1)!.timestamp - frames[0]!.timestamp;
         const expected = (FPS * PUBLISH_MS) / 1000;
@@ -157,7 +163,7 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
     const wrong = url.replace(key, `${key}-wrong`);
     const p = track(startFfmpegPublisher({ url: wrong, maxDurationSec: 20 }));
     const exit = await Promise.race([p.exited, sleep(15_000).then(() => null)]);
-    assert.ok(exit, `ffmpeg still running: ${p.stderrTail().join('\n')}`);
+    assert.ok(exit, `ffmpeg still running: ${p.tail()}`);
     assert.notEqual(exit.code, 0);
     assert.equal(sessions.length, before);
     assert.ok(logs.some((l) => l.includes('unknown stream key')));

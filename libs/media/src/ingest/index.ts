@@ -1,0 +1,4 @@
+export * from './ingest-types';
+export * from './rtmp-server';
+export * from './rtmp-server-options';
+export { type RtmpSessionState } from './rtmp-session';
