@@ -5,7 +5,8 @@ import { startPostgres, type PostgresServer } from './postgres';
 import { spawnProcess, waitFor, type ManagedProcess } from './processes';
 import { startRedis, type TestRedis } from './redis';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
+/** The compiled tree this file runs from (dist/): test/utils → ../.. */
+const BUILD_ROOT = join(__dirname, '..', '..');
 
 /** A JSON answer of the API. */
 export interface ApiResponse<T = unknown> {
@@ -57,7 +58,7 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
     LEG_RESTART_MIN_DELAY_MS: '300',
     ...env,
   };
-  const api = spawnProcess('node', [join(REPO_ROOT, 'dist/apps/api/src/main.js')], {
+  const api = spawnProcess('node', [join(BUILD_ROOT, 'apps/api/src/main.js')], {
     name: 'api',
     env: common,
     ringSize: 2000,
@@ -69,7 +70,7 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
   }).catch((error: Error) => {
     throw new Error(`${error.message}\n${api.tail(40)}`);
   });
-  const relay = spawnProcess('node', [join(REPO_ROOT, 'dist/apps/relay/src/main.js')], {
+  const relay = spawnProcess('node', [join(BUILD_ROOT, 'apps/relay/src/main.js')], {
     name: 'relay',
     env: common,
     ringSize: 5000,

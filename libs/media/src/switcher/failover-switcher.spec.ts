@@ -219,3 +219,28 @@ describe('FailoverSwitcher at the start of a show', () => {
     assert.equal(h.switcher.activeInput, 'backup');
   });
 });
+
+describe('FailoverSwitcher.preferPrimaryNow', () => {
+  it('moves the program to a live primary at once, before the show starts', () => {
+    const h = harness();
+    h.connect('backup');
+    h.run(300);
+    h.connect('primary');
+    h.run(300);
+    assert.equal(h.switcher.activeInput, 'backup');
+    h.switcher.preferPrimaryNow('event started');
+    assert.equal(h.switcher.activeInput, 'primary');
+    h.run(300);
+    assertContinuous(h.out, MAX_SWITCH_GAP_MS);
+  });
+
+  it('does nothing in sticky mode', () => {
+    const h = harness({ mode: 'sticky' });
+    h.connect('backup');
+    h.run(300);
+    h.connect('primary');
+    h.run(300);
+    h.switcher.preferPrimaryNow('event started');
+    assert.equal(h.switcher.activeInput, 'backup');
+  });
+});

@@ -110,6 +110,18 @@ export class FailoverSwitcher {
     };
   }
 
+  /**
+   * Puts the primary on air now if the mode prefers it, it is live and the backup is on air: used when
+   * the event starts, before any leg reads the program, so the show starts on the primary instead of
+   * failing back a few seconds in.
+   */
+  preferPrimaryNow(reason: string): void {
+    const primary = this.feeds.primary;
+    if (this.settings.mode !== 'primary-preferred' || this.active !== 'backup') return;
+    if (primary.state !== 'live' || !primary.hasCachedKeyframe) return;
+    this.commit(primary, { to: 'primary', kind: 'resume', reason, decidedAt: this.clock() });
+  }
+
   /** Stall detection and failback; call every 100 ms or so. */
   tick(): void {
     const now = this.clock();
