@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import { analyzeTimeline, decodeErrors, probeFrameSizes, probePackets } from '../utils/ffprobe';
@@ -7,6 +9,7 @@ import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
+const OUTPUT_DIR = join(process.cwd(), 'test-output');
 const PRIMARY = { width: 1280, height: 720 };
 const BACKUP = { width: 854, height: 480 };
 /** Largest hole a destination may see in its timeline across a failover or failback (s). */
@@ -56,6 +59,9 @@ describe(
 
     after(async () => {
       await Promise.all([primary?.stop(), backup?.stop()]);
+      // Kept for diagnosis: what the relay decided and when.
+      mkdirSync(OUTPUT_DIR, { recursive: true });
+      writeFileSync(join(OUTPUT_DIR, 'failover-relay.log'), stack?.relay.lines().join('\n') ?? '');
       await stack?.stop();
       await Promise.all(destinations.map((d) => d.stop()));
     });
@@ -63,6 +69,14 @@ describe(
     it('keeps every leg connected and the timeline continuous through a failover and a failback', async () => {
       primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
       backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
+      // As a streamer does: both encoders green in the dashboard, then go live.
+      await waitFor(
+        async () => {
+          const e = await getEvent();
+          return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
+        },
+        { timeoutMs: 30_000, message: 'both encoders publishing' },
+      );
       assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
 
       await waitFor(

@@ -37,7 +37,11 @@ const RULES: ReadonlyArray<{ kind: LegFailureKind; pattern: RegExp; message: str
     message: 'destination refused the connection',
   },
   { kind: 'timeout', pattern: /timed out|Operation timed out/i, message: 'connection timed out' },
-  { kind: 'tls', pattern: /\bTLS\b|\bSSL\b|certificate|gnutls|handshake fail/i, message: 'TLS handshake failed' },
+  {
+    kind: 'tls',
+    pattern: /\bTLS\b|\bSSL\b|certificate|gnutls|handshake fail/i,
+    message: 'TLS handshake failed',
+  },
   {
     kind: 'closed-by-peer',
     pattern:

@@ -103,7 +103,7 @@ export class EventPipeline {
 
   /** Puts the event on air with these destinations. Idempotent. */
   start(destinations: readonly LegSpec[]): void {
-    if (!this.announcedLive) this.switcher.preferPrimaryNow('event started: primary preferred');
+    if (!this.announcedLive) this.switcher.restartSelection();
     this.started = true;
     this.desired = [...destinations];
     this.goLiveIfReady();

@@ -220,27 +220,38 @@ describe('FailoverSwitcher at the start of a show', () => {
   });
 });
 
-describe('FailoverSwitcher.preferPrimaryNow', () => {
-  it('moves the program to a live primary at once, before the show starts', () => {
+describe('FailoverSwitcher.restartSelection', () => {
+  it('moves the program to a live primary when the show starts, even before its next keyframe', () => {
     const h = harness();
     h.connect('backup');
     h.run(300);
     h.connect('primary');
-    h.run(300);
+    h.run(100);
     assert.equal(h.switcher.activeInput, 'backup');
-    h.switcher.preferPrimaryNow('event started');
+    const before = h.out.length;
+    h.switcher.restartSelection();
+    h.run(1200);
     assert.equal(h.switcher.activeInput, 'primary');
-    h.run(300);
-    assertContinuous(h.out, MAX_SWITCH_GAP_MS);
+    const after = h.out.slice(before).filter((t) => t.type === FlvTagType.Video && t.data[1] === 1);
+    assert.ok(
+      after.length > 0 && after.every((t) => synthetic.markerOf(t) === PRIMARY),
+      'only the primary after the restart',
+    );
+    assertContinuous(h.out, 1000);
   });
 
-  it('does nothing in sticky mode', () => {
+  it('starts a sticky show on the primary too', () => {
     const h = harness({ mode: 'sticky' });
     h.connect('backup');
     h.run(300);
     h.connect('primary');
     h.run(300);
-    h.switcher.preferPrimaryNow('event started');
-    assert.equal(h.switcher.activeInput, 'backup');
+    h.switcher.restartSelection();
+    h.run(300);
+    assert.equal(
+      h.switcher.activeInput,
+      'primary',
+      'nothing was on air for the show yet: the primary starts it',
+    );
   });
 });

@@ -111,15 +111,17 @@ export class FailoverSwitcher {
   }
 
   /**
-   * Puts the primary on air now if the mode prefers it, it is live and the backup is on air: used when
-   * the event starts, before any leg reads the program, so the show starts on the primary instead of
-   * failing back a few seconds in.
+   * Chooses the input again as if nothing had been on air: used when the event starts, before any leg
+   * reads the program, so a show whose backup happened to publish first still starts on the primary.
+   * The program's cached GOP is dropped so legs start with the new choice; timestamps stay continuous.
    */
-  preferPrimaryNow(reason: string): void {
-    const primary = this.feeds.primary;
-    if (this.settings.mode !== 'primary-preferred' || this.active !== 'backup') return;
-    if (primary.state !== 'live' || !primary.hasCachedKeyframe) return;
-    this.commit(primary, { to: 'primary', kind: 'resume', reason, decidedAt: this.clock() });
+  restartSelection(): void {
+    this.active = null;
+    this.pending = null;
+    this.lastOnAir = null;
+    this.interruptedSince = null;
+    this.program.dropCachedGop();
+    this.decide();
   }
 
   /** Stall detection and failback; call every 100 ms or so. */
@@ -208,25 +210,23 @@ export class FailoverSwitcher {
     }
   }
 
+  /**
+   * The input to put on air when none is: the preferred one (the primary, or in sticky mode the input
+   * last on air) if live, even if that means waiting for its next keyframe; at the start of a show, a
+   * primary that connected less than INITIAL_PRIMARY_GRACE_MS ago but has no media yet is waited for.
+   */
   private pickCandidate(): InputFeed | null {
     const { primary, backup } = this.feeds;
-    const now = this.clock();
-    if (
-      this.lastOnAir === null &&
-      this.settings.mode === 'primary-preferred' &&
-      primary.state !== 'live' &&
-      primary.connectedAt !== null &&
-      now - primary.connectedAt < INITIAL_PRIMARY_GRACE_MS
-    ) {
-      return null;
-    }
     const preferred = this.settings.mode === 'sticky' && this.lastOnAir === 'backup' ? backup : primary;
     const second = preferred === primary ? backup : primary;
-    if (preferred.state === 'live' && preferred.hasCachedKeyframe) return preferred;
-    if (second.state === 'live' && second.hasCachedKeyframe) return second;
     if (preferred.state === 'live') return preferred;
-    if (second.state === 'live') return second;
-    return null;
+    const waitForPrimary =
+      this.lastOnAir === null &&
+      preferred === primary &&
+      primary.connectedAt !== null &&
+      this.clock() - primary.connectedAt < INITIAL_PRIMARY_GRACE_MS;
+    if (waitForPrimary) return null;
+    return second.state === 'live' ? second : null;
   }
 
   private kindFor(to: InputRole): SwitchKind {

@@ -52,6 +52,11 @@ export class ProgramOutput {
     this.readers.delete(reader);
   }
 
+  /** Forgets the cached GOP: readers attached from now on wait for the next keyframe published. */
+  dropCachedGop(): void {
+    this.gop.clear();
+  }
+
   /** Whether a reader attached now would start at a keyframe with its sequence headers. */
   get hasKeyframe(): boolean {
     return this.gop.contents.length > 0 && this.videoConfig !== null;
