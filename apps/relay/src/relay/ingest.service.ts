@@ -27,6 +27,10 @@ export class IngestService implements OnApplicationShutdown {
         warn: (message, fields) => this.logger.warn(withFields(message, fields)),
       },
     });
+    this.pipelines.onEventDeleted((eventId) => {
+      this.server.kick({ eventId, role: 'primary' });
+      this.server.kick({ eventId, role: 'backup' });
+    });
   }
 
   /** Starts listening on RTMP_PORT; resolves with the bound port. */

@@ -21,6 +21,7 @@ export class PipelinesService implements OnApplicationShutdown {
   private readonly logger = new Logger('Pipelines');
   private readonly pipelines = new Map<string, EventPipeline>();
   private readonly createLeg: LegFactory;
+  private readonly goneListeners: Array<(eventId: string) => void> = [];
 
   constructor(
     private readonly repository: RelayRepository,
@@ -84,10 +85,16 @@ export class PipelinesService implements OnApplicationShutdown {
     if (!config) {
       this.pipelines.delete(eventId);
       await pipeline.dispose();
+      for (const listener of this.goneListeners) listener(eventId);
       return;
     }
     pipeline.updateSettings(config.settings);
     if (pipeline.isStarted) await pipeline.syncDestinations(config.legs);
+  }
+
+  /** Calls `listener` when an event with a pipeline was deleted (its publishers must be let go). */
+  onEventDeleted(listener: (eventId: string) => void): void {
+    this.goneListeners.push(listener);
   }
 
   /** Restarts a failed leg if it is still wanted; returns whether it did. */
