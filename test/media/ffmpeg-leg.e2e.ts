@@ -14,6 +14,24 @@ async function firstFreePort(candidates: number[]): Promise<number> {
   throw new Error(`ports ${candidates.join(', ')} are all in use`);
 }
 
+/** Starts the leg and feeds it in real time, as the pipeline would, until it reports a failure. */
+async function runUntilFailure(
+  leg: FfmpegLeg,
+  program: ProgramOutput,
+  tags: FlvTag[],
+  failures: LegFailure[],
+): Promise<void> {
+  leg.start();
+  const feeding = new AbortController();
+  const feed = playTags(tags, (tag) => program.publish(tag), { signal: feeding.signal });
+  try {
+    await waitFor(() => failures.length === 1, { timeoutMs: 10_000, message: 'leg failure reported' });
+  } finally {
+    feeding.abort();
+    await feed;
+  }
+}
+
 function recorder() {
   const states: OutboundLegState[] = [];
   const failures: LegFailure[] = [];
@@ -82,12 +100,7 @@ describe('FfmpegLeg against real destinations', { timeout: 120_000 }, () => {
       { url: `rtmp://127.0.0.1:${port}/live/${STREAM_KEY}`, secrets: [STREAM_KEY], ffmpegPath: 'ffmpeg' },
       listener,
     );
-    leg.start();
-    const feeding = new AbortController();
-    const feed = playTags(tags.slice(40), (tag) => program.publish(tag), { signal: feeding.signal });
-    await waitFor(() => failures.length === 1, { timeoutMs: 10_000, message: 'leg failure reported' });
-    feeding.abort();
-    await feed;
+    await runUntilFailure(leg, program, tags.slice(40), failures);
     assert.equal(leg.state, 'exited');
     assert.equal(failures[0]!.kind, 'unreachable');
     assert.equal(failures[0]!.message, 'destination refused the connection');
@@ -105,12 +118,7 @@ describe('FfmpegLeg against real destinations', { timeout: 120_000 }, () => {
         { url: `${refusing.url}/${STREAM_KEY}`, secrets: [STREAM_KEY], ffmpegPath: 'ffmpeg' },
         listener,
       );
-      leg.start();
-      const feeding = new AbortController();
-      const feed = playTags(tags.slice(40), (tag) => program.publish(tag), { signal: feeding.signal });
-      await waitFor(() => failures.length === 1, { timeoutMs: 10_000, message: 'leg failure reported' });
-      feeding.abort();
-      await feed;
+      await runUntilFailure(leg, program, tags.slice(40), failures);
       assert.ok(
         ['auth-refused', 'closed-by-peer'].includes(failures[0]!.kind),
         `${failures[0]!.kind}: ${leg.recentOutput().join(' | ')}`,

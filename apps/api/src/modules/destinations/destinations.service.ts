@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { DestinationJson } from '@relay/contracts';
 import { maskStreamKey } from '@relay/media';
 import { EventPipelineJob } from '@relay/queue';
+import { isUuid } from '../../common/validation/is-uuid';
 import { ApiError } from '../../common/errors/api-error';
 import { EventsService } from '../events/events.service';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateDestinationDto } from './dto/create-destination.dto';
 import { DestinationsRepository } from './destinations.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Destinations of an event; a running pipeline picks changes up from a sync job. */
 @Injectable()
@@ -41,7 +40,7 @@ export class DestinationsService {
 
   async remove(organizationId: string, eventId: string, destinationId: string): Promise<void> {
     await this.events.get(organizationId, eventId);
-    const deleted = UUID.test(destinationId) && (await this.destinations.delete(eventId, destinationId));
+    const deleted = isUuid(destinationId) && (await this.destinations.delete(eventId, destinationId));
     if (!deleted) throw ApiError.notFound(`Destination ${destinationId.slice(0, 64)}`);
     await this.pipeline.request(EventPipelineJob.Sync, eventId);
   }

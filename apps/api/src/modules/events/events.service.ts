@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '@relay/config';
 import { FAILOVER_LIMITS, type EventJson } from '@relay/contracts';
 import { EventPipelineJob } from '@relay/queue';
+import { isUuid } from '../../common/validation/is-uuid';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateEventDto } from './dto/create-event.dto';
@@ -10,7 +11,6 @@ import { presentEvent, toDbFailoverMode } from './event.presenter';
 import { EventsRepository, type EventRecord } from './events.repository';
 import { generateIngestStreamKey } from './ingest-stream-key';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const EVENTS_PAGE_MAX = 100;
 
 /** Event lifecycle and settings; the relay does the media work from the `event-pipeline` queue. */
@@ -49,7 +49,7 @@ export class EventsService {
     limit: number,
     cursor?: string,
   ): Promise<{ items: EventJson[]; nextCursor: string | null }> {
-    if (cursor !== undefined && !UUID.test(cursor)) {
+    if (cursor !== undefined && !isUuid(cursor)) {
       throw new ApiError(ApiErrorCode.ValidationFailed, 'cursor must be an event id from a previous page', [
         { field: 'cursor', rule: 'isUuid', message: 'cursor must be an event id from a previous page' },
       ]);
@@ -64,7 +64,7 @@ export class EventsService {
 
   /** The organization's event; 404 for unknown ids and for other organizations' ids alike. */
   async get(organizationId: string, id: string): Promise<EventRecord> {
-    const event = UUID.test(id) ? await this.events.find(organizationId, id) : null;
+    const event = isUuid(id) ? await this.events.find(organizationId, id) : null;
     if (!event) throw ApiError.notFound(`Event ${id.slice(0, 64)}`);
     return event;
   }
