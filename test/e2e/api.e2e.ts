@@ -60,6 +60,10 @@ describe('REST API v1', { timeout: 180_000 }, () => {
       mode: 'primary-preferred',
       stallTimeoutMs: 1000,
       failbackAfterMs: 5000,
+      switchAt: 'cached-keyframe',
+      slateTimeoutMs: 300000,
+      flapDamping: { maxFailovers: 3, windowMs: 60000, stableMs: 60000 },
+      detectFrozenTimestamps: false,
     });
     for (const role of ['primary', 'backup'] as const) {
       const ingest = body.ingest[role];
@@ -80,6 +84,9 @@ describe('REST API v1', { timeout: 180_000 }, () => {
       [{ name: 'x', failover: { mode: 'random' } }, 'failover.mode'],
       [{ name: 'x', extra: true }, 'extra'],
       [{ name: 'x'.repeat(201) }, 'name'],
+      [{ name: 'x', failover: { switchAt: 'now' } }, 'failover.switchAt'],
+      [{ name: 'x', failover: { flapDamping: { maxFailovers: 50 } } }, 'failover.flapDamping.maxFailovers'],
+      [{ name: 'x', failover: { detectFrozenTimestamps: 'yes' } }, 'failover.detectFrozenTimestamps'],
     ];
     for (const [body, field] of cases) {
       const response = await stack.request<ErrorBody>('POST', '/v1/events', body);
@@ -131,7 +138,16 @@ describe('REST API v1', { timeout: 180_000 }, () => {
     });
     assert.equal(status, 200);
     assert.equal(body.name, 'Patch me');
-    assert.deepEqual(body.failover, { mode: 'sticky', stallTimeoutMs: 1000, failbackAfterMs: 9000 });
+    assert.equal(body.failover.mode, 'sticky');
+    assert.equal(body.failover.stallTimeoutMs, 1000);
+    assert.equal(body.failover.failbackAfterMs, 9000);
+    const more = await stack.request<EventJson>('PATCH', `/v1/events/${event.id}`, {
+      failover: { switchAt: 'next-keyframe', flapDamping: { stableMs: 30000 }, detectFrozenTimestamps: true },
+    });
+    assert.equal(more.body.failover.switchAt, 'next-keyframe');
+    assert.deepEqual(more.body.failover.flapDamping, { maxFailovers: 3, windowMs: 60000, stableMs: 30000 });
+    assert.equal(more.body.failover.detectFrozenTimestamps, true);
+    assert.equal(more.body.failover.mode, 'sticky', 'fields not sent are kept');
   });
 
   it('answers 404 for unknown ids and for another organization’s ids', async () => {

@@ -10,6 +10,7 @@ import { DestinationsModule } from './modules/destinations/destinations.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
 import { PipelineQueueModule } from './modules/pipeline/pipeline-queue.module';
+import { TimelineModule } from './modules/timeline/timeline.module';
 
 /** The REST API: `/healthz` and `/v1/*`. */
 @Module({})
@@ -25,6 +26,7 @@ export class ApiModule {
         ApiKeysModule,
         EventsModule,
         DestinationsModule,
+        TimelineModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

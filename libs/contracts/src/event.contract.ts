@@ -13,12 +13,30 @@ export type IngestState = 'offline' | 'live' | 'stalled';
 /** idle → connecting → live; live → retrying → connecting …; retrying → failed after giving up. */
 export type LegState = 'idle' | 'connecting' | 'live' | 'retrying' | 'failed';
 
+/** `cached-keyframe`: the new input starts at its last keyframe (no hole, ≤ 1 GOP repeats);
+ * `next-keyframe`: at its next keyframe (nothing repeats, the picture holds until then). */
+export type SwitchAt = 'cached-keyframe' | 'next-keyframe';
+
+export interface FlapDampingJson {
+  /** Failovers within windowMs that hold failback back. */
+  maxFailovers: number;
+  windowMs: number;
+  /** Failback resumes once both inputs have been free of losses this long (ms). */
+  stableMs: number;
+}
+
 export interface FailoverSettingsJson {
   mode: FailoverMode;
   /** No media for this long (ms) means the input is lost. */
   stallTimeoutMs: number;
   /** The primary must be healthy this long (ms) before failback. */
   failbackAfterMs: number;
+  switchAt: SwitchAt;
+  /** Both inputs down: legs stay on a slate this long (ms), then close; 0 disables. */
+  slateTimeoutMs: number;
+  flapDamping: FlapDampingJson;
+  /** Also treat an input as lost when its timestamps stop advancing while bytes arrive. */
+  detectFrozenTimestamps: boolean;
 }
 
 export interface IngestJson {
@@ -56,4 +74,8 @@ export interface EventJson {
 export const FAILOVER_LIMITS = {
   stallTimeoutMs: { min: 200, max: 10_000, default: 1000 },
   failbackAfterMs: { min: 0, max: 600_000, default: 5000 },
+  slateTimeoutMs: { min: 0, max: 3_600_000, default: 300_000 },
+  flapMaxFailovers: { min: 0, max: 20, default: 3 },
+  flapWindowMs: { min: 1000, max: 3_600_000, default: 60_000 },
+  flapStableMs: { min: 0, max: 3_600_000, default: 60_000 },
 } as const;

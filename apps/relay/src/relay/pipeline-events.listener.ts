@@ -84,6 +84,11 @@ export class PipelineEventsListener implements PipelineListener {
           gapMs: decision.gapMs,
           replayedTags: decision.replayedTags,
           programTimestampMs: decision.programTimestamp,
+          lostInputLastPacketAgeMs: decision.signals.lostInputLastPacketAgeMs,
+          keyframeWaitMs: decision.signals.keyframeWaitMs,
+          driftMs: decision.signals.driftMs,
+          recentFailovers: decision.signals.recentFailovers,
+          newInputFrames: decision.signals.newInputFrames,
         },
       });
     });
@@ -95,6 +100,15 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.setActiveInput(eventId, null);
       await this.repository.addTimeline(eventId, 'program_interrupted', { detail: { reason } });
     });
+  }
+
+  flapDampingChanged(eventId: string, active: boolean, reason: string): void {
+    this.logger.warn(`Event ${eventId}: flap damping ${active ? 'on' : 'off'} (${reason})`);
+    this.writes.enqueue(eventId, 'flap damping', () =>
+      this.repository.addTimeline(eventId, active ? 'flap_damping_started' : 'flap_damping_ended', {
+        detail: { reason },
+      }),
+    );
   }
 
   programLive(eventId: string): void {

@@ -62,10 +62,11 @@ export class EventPipeline {
     this.switcher = new FailoverSwitcher(this.program, settings, {
       inputStateChanged: (role, state, reason) => listener.inputStateChanged(eventId, role, state, reason),
       switched: (decision) => {
-        listener.switched(eventId, decision);
+        listener.switched(eventId, decision, this.started);
         this.goLiveIfReady();
       },
       programInterrupted: (reason) => listener.programInterrupted(eventId, reason),
+      flapDampingChanged: (active, reason) => listener.flapDampingChanged(eventId, active, reason),
     });
     this.ticker = setInterval(() => this.switcher.tick(), TICK_INTERVAL_MS);
     this.ticker.unref();
@@ -117,6 +118,15 @@ export class EventPipeline {
     await Promise.all(removed.map((slot) => this.closeLeg(slot)));
     if (this.announcedLive)
       for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
+  }
+
+  /** Treats `role` as lost on purpose (a rehearsal) until {@link endSimulatedLoss}. */
+  simulateLoss(role: InputRole, reason: string): void {
+    this.switcher.simulateLoss(role, reason);
+  }
+
+  endSimulatedLoss(role: InputRole): void {
+    this.switcher.endSimulatedLoss(role);
   }
 
   /** Closes every leg cleanly and leaves the event off air; inputs stay attached. */

@@ -17,8 +17,11 @@ export interface LegSpec {
  */
 export interface PipelineListener {
   inputStateChanged(eventId: string, role: InputRole, state: InputFeedState, reason: string): void;
-  switched(eventId: string, decision: SwitchDecision): void;
+  /** `onAir`: the event is started, so the switch reached the legs (before that it only chose the input). */
+  switched(eventId: string, decision: SwitchDecision, onAir: boolean): void;
   programInterrupted(eventId: string, reason: string): void;
+  /** Flap damping turned on or off (see FlapDamper). */
+  flapDampingChanged(eventId: string, active: boolean, reason: string): void;
   /** The started event's program has media: legs are starting. */
   programLive(eventId: string): void;
   legStateChanged(eventId: string, destinationId: string, state: OutboundLegState): void;

@@ -1,28 +1,32 @@
 import type { InputRole, PublishEndReason, PublishSink } from '../ingest/ingest-types';
-import { FlvTagType } from '../protocols/flv/flv-constants';
-import { isAudioSequenceHeader, isVideoSequenceHeader, type FlvTag } from '../protocols/flv/flv-tag';
+import type { FlvTag } from '../protocols/flv/flv-tag';
+import { FlapDamper } from './flap-damper';
 import { InputFeed } from './input-feed';
 import type { ProgramOutput } from './program-output';
-import type { SwitchDecision, SwitchKind, SwitcherListener, SwitcherSettings } from './switcher-types';
+import { ProgramTimeline } from './program-timeline';
+import {
+  DEFAULT_FLAP_DAMPING,
+  DEFAULT_MAX_DRIFT_MS,
+  type SwitchDecision,
+  type SwitchKind,
+  type SwitcherListener,
+  type SwitcherSettings,
+} from './switcher-types';
 
-/** A timestamp jump inside one session larger than this (ms) is an encoder discontinuity: rebase. */
-const MAX_FORWARD_JUMP_MS = 3000;
-const MAX_BACKWARD_JUMP_MS = 1000;
-/** Frame interval assumed before the program has two video frames (ms), and its bounds. */
-const DEFAULT_FRAME_INTERVAL_MS = 33;
 /**
  * Before anything was on air, a connected primary that has not sent media yet gets this long (ms) to
  * do so before the backup goes on air alone, so the show starts on the primary without a needless
  * failback a few seconds later.
  */
 const INITIAL_PRIMARY_GRACE_MS = 3000;
-const MAX_FRAME_INTERVAL_MS = 100;
 
 interface PendingSwitch {
   readonly to: InputRole;
   readonly kind: SwitchKind;
   readonly reason: string;
   readonly decidedAt: number;
+  /** Age of the lost input's last media frame when decided; null for a planned switch. */
+  readonly lostAgeMs: number | null;
 }
 
 const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : 'primary');
@@ -31,15 +35,16 @@ const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : '
  * The program switcher of one event: forwards the active input's FLV tags to the program output and
  * moves the program between the primary and the backup.
  *
- * - Loss: the publisher ends, or no media frame for `stallTimeoutMs` (checked by {@link tick}).
- * - Failover: when the active input is lost and the other is live, the other goes on air at once from
- *   its GOP cache (its last keyframe), after its sequence headers; nothing is lost, at most one GOP repeats.
+ * - Loss: the publisher ends; no media frame for `stallTimeoutMs`; optionally, timestamps that stop
+ *   advancing while media arrives; or a rehearsal's simulated loss. Checked on media and by {@link tick}.
+ * - Failover: when the active input is lost and the other is live, the other goes on air after its
+ *   sequence headers, either at once from its GOP cache (`cached-keyframe`: no hole, at most one GOP
+ *   repeats) or at its next keyframe (`next-keyframe`: nothing repeats, the picture holds until then).
  * - Failback (`primary-preferred`): once the primary has been live for `failbackAfterMs`, the backup stays
  *   on air until the primary's next keyframe, then the primary takes over: no hole, no repeat.
- * - Timestamps: program ts = input ts + offset; at each switch the offset is chosen so the new input
- *   continues one frame interval after the last program tag. Video DTS stays strictly increasing, audio
- *   non-decreasing; composition times (FLV spec E.4.3.1 CompositionTime) are untouched, so PTS - DTS and
- *   A/V sync within an input are kept.
+ * - Flap damping: after `maxFailovers` failovers within `windowMs`, failback waits until both inputs
+ *   have been free of losses for `stableMs`.
+ * - Timestamps: see {@link ProgramTimeline}: continuous, monotonic, drift bounded by `maxDriftMs`.
  *
  * Not thread-safe; all calls come from the event loop. No allocation besides the forwarded tag.
  */
@@ -52,13 +57,8 @@ export class FailoverSwitcher {
   private lastOnAir: InputRole | null = null;
   private pending: PendingSwitch | null = null;
   private sessions = 0;
-  private offset = 0;
-  /** Highest program timestamp sent, -1 before the first tag. */
-  private lastTs = -1;
-  private lastVideoTs = -1;
-  private lastAudioTs = -1;
-  private floorTs = 0;
-  private frameInterval = DEFAULT_FRAME_INTERVAL_MS;
+  private timeline: ProgramTimeline;
+  private readonly damper: FlapDamper;
   private interruptedSince: number | null = null;
 
   constructor(
@@ -66,11 +66,19 @@ export class FailoverSwitcher {
     private settings: SwitcherSettings,
     private readonly listener: SwitcherListener,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.timeline = new ProgramTimeline(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
+    this.damper = new FlapDamper(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
+  }
 
   /** The input on air, or null while the program has none. */
   get activeInput(): InputRole | null {
     return this.active;
+  }
+
+  /** Whether flap damping currently holds failback back. */
+  get flapDamping(): boolean {
+    return this.damper.active;
   }
 
   inputState(role: InputRole): InputFeed['state'] {
@@ -82,8 +90,14 @@ export class FailoverSwitcher {
     return this.feeds[role];
   }
 
+  /** Program time behind (> 0) or ahead (< 0) of the wall clock, ms. */
+  driftMs(): number {
+    return this.timeline.driftMs(this.clock());
+  }
+
   updateSettings(settings: SwitcherSettings): void {
     this.settings = settings;
+    this.damper.update(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
   }
 
   /**
@@ -93,9 +107,10 @@ export class FailoverSwitcher {
   openSession(role: InputRole): PublishSink {
     const feed = this.feeds[role];
     const session = ++this.sessions;
-    const wasLive = feed.state !== 'offline';
+    const wasOffline = feed.state === 'offline';
+    if (feed.state === 'live') feed.lastLossAt = this.clock();
     feed.reset(session, this.clock());
-    if (wasLive) this.listener.inputStateChanged(role, 'offline', 'publisher replaced by a new session');
+    if (!wasOffline) this.lose(feed, 'offline', 'publisher replaced by a new session');
     this.decide();
     return {
       onMetadata: (tag) => {
@@ -108,6 +123,23 @@ export class FailoverSwitcher {
         if (feed.session === session) this.onEnd(feed, reason);
       },
     };
+  }
+
+  /**
+   * Treats `role` as lost while its publisher keeps publishing (a failover rehearsal); its media keeps
+   * filling its caches so it can come back at once. Takes effect immediately.
+   */
+  simulateLoss(role: InputRole, reason: string): void {
+    const feed = this.feeds[role];
+    feed.simulatedLoss = reason;
+    if (feed.state === 'live') this.lose(feed, 'stalled', reason);
+    this.decide();
+  }
+
+  /** Ends a simulated loss; the input is live again as soon as its media flows (failback per the mode). */
+  endSimulatedLoss(role: InputRole): void {
+    this.feeds[role].simulatedLoss = null;
+    this.tick();
   }
 
   /**
@@ -124,15 +156,21 @@ export class FailoverSwitcher {
     this.decide();
   }
 
-  /** Stall detection and failback; call every 100 ms or so. */
+  /** Stall detection, recovery, failback and flap damping; call every 100 ms or so. */
   tick(): void {
     const now = this.clock();
+    const checkTimestamps = this.settings.detectFrozenTimestamps ?? false;
     for (const feed of Object.values(this.feeds)) {
-      if (feed.state === 'live' && now - feed.lastMediaAt > this.settings.stallTimeoutMs) {
-        feed.state = 'stalled';
-        feed.healthySince = null;
-        this.listener.inputStateChanged(feed.role, 'stalled', `no media for ${now - feed.lastMediaAt} ms`);
-      }
+      if (feed.state === 'offline' || feed.lastMediaAt === 0) continue;
+      const stall =
+        feed.simulatedLoss ?? feed.stallReason(now, this.settings.stallTimeoutMs, checkTimestamps);
+      if (feed.state === 'live' && stall) this.lose(feed, 'stalled', stall);
+      else if (feed.state === 'stalled' && !stall) this.recover(feed, now);
+    }
+    const lastLoss = Math.max(this.feeds.primary.lastLossAt ?? 0, this.feeds.backup.lastLossAt ?? 0);
+    if (this.damper.releaseIfStable(now, lastLoss || null)) {
+      const { stableMs } = this.settings.flapDamping ?? DEFAULT_FLAP_DAMPING;
+      this.listener.flapDampingChanged?.(false, `both inputs stable for ${stableMs} ms`);
     }
     this.decide();
   }
@@ -145,9 +183,14 @@ export class FailoverSwitcher {
       return;
     }
     if (feed.state !== 'live') {
-      feed.state = 'live';
-      feed.healthySince = now;
-      this.listener.inputStateChanged(feed.role, 'live', 'media flowing');
+      const stall =
+        feed.simulatedLoss ??
+        feed.stallReason(now, this.settings.stallTimeoutMs, this.settings.detectFrozenTimestamps ?? false);
+      if (stall) {
+        if (feed.state === 'offline') this.lose(feed, 'stalled', stall);
+        return;
+      }
+      this.recover(feed, now);
       this.decide();
       if (this.active === feed.role) return; // went on air from the GOP cache, this tag included
     }
@@ -159,9 +202,23 @@ export class FailoverSwitcher {
   }
 
   private onEnd(feed: InputFeed, reason: PublishEndReason): void {
+    if (feed.state === 'live') feed.lastLossAt = this.clock();
     feed.reset(feed.session, null);
-    this.listener.inputStateChanged(feed.role, 'offline', `publisher ${reason}`);
+    this.lose(feed, 'offline', `publisher ${reason}`);
     this.decide();
+  }
+
+  private lose(feed: InputFeed, state: 'offline' | 'stalled', reason: string): void {
+    if (feed.state === 'live') feed.lastLossAt = this.clock();
+    feed.state = state;
+    feed.healthySince = null;
+    this.listener.inputStateChanged(feed.role, state, reason);
+  }
+
+  private recover(feed: InputFeed, now: number): void {
+    feed.state = 'live';
+    feed.healthySince = now;
+    this.listener.inputStateChanged(feed.role, 'live', 'media flowing');
   }
 
   /** Applies the switching rules to the current input states. */
@@ -171,11 +228,18 @@ export class FailoverSwitcher {
 
     if (this.active && this.feeds[this.active].state !== 'live') {
       const lost = this.feeds[this.active];
-      const reason = `${lost.role} ${lost.state === 'offline' ? 'disconnected' : 'stalled'}`;
+      const reason =
+        lost.simulatedLoss ?? `${lost.role} ${lost.state === 'offline' ? 'disconnected' : 'stalled'}`;
+      const lostAgeMs = lost.lastMediaAt > 0 ? now - lost.lastMediaAt : null;
       this.active = null;
-      const backup = this.feeds[other(lost.role)];
-      if (backup.state === 'live') {
-        this.switchTo(backup, { to: backup.role, kind: this.kindFor(backup.role), reason, decidedAt: now });
+      const next = this.feeds[other(lost.role)];
+      if (next.state === 'live') {
+        this.recordFailover(now, reason);
+        this.switchTo(
+          next,
+          { to: next.role, kind: this.kindFor(next.role), reason, decidedAt: now, lostAgeMs },
+          true,
+        );
       } else {
         this.interrupt(reason);
       }
@@ -185,13 +249,14 @@ export class FailoverSwitcher {
     if (!this.active && !this.pending) {
       const candidate = this.pickCandidate();
       if (candidate) {
-        const reason = `${candidate.role} live`;
-        this.switchTo(candidate, {
+        const pending = {
           to: candidate.role,
           kind: this.kindFor(candidate.role),
-          reason,
+          reason: `${candidate.role} live`,
           decidedAt: now,
-        });
+          lostAgeMs: null,
+        };
+        this.switchTo(candidate, pending, false);
       }
       return;
     }
@@ -201,12 +266,23 @@ export class FailoverSwitcher {
       this.settings.mode === 'primary-preferred' &&
       this.active === 'backup' &&
       !this.pending &&
+      !this.damper.active &&
       primary.state === 'live' &&
       primary.healthySince !== null &&
       now - primary.healthySince >= this.settings.failbackAfterMs
     ) {
       const reason = `primary healthy for ${now - primary.healthySince} ms`;
-      this.pending = { to: 'primary', kind: 'failback', reason, decidedAt: now };
+      this.pending = { to: 'primary', kind: 'failback', reason, decidedAt: now, lostAgeMs: null };
+    }
+  }
+
+  private recordFailover(now: number, reason: string): void {
+    if (this.damper.recordFailover(now)) {
+      const { maxFailovers, windowMs } = this.settings.flapDamping ?? DEFAULT_FLAP_DAMPING;
+      this.listener.flapDampingChanged?.(
+        true,
+        `${maxFailovers} failovers within ${windowMs} ms (last: ${reason})`,
+      );
     }
   }
 
@@ -234,28 +310,35 @@ export class FailoverSwitcher {
     return to === 'backup' ? 'failover' : 'failback';
   }
 
-  /** Goes on air from the GOP cache, or waits for the input's next keyframe when none is cached. */
-  private switchTo(feed: InputFeed, pending: PendingSwitch): void {
-    if (feed.hasCachedKeyframe) this.commit(feed, pending);
+  /**
+   * Goes on air from the GOP cache, or waits for the input's next keyframe: when none is cached, when
+   * the event switches at the next keyframe (`lossDriven`), or when replaying the cache would put the
+   * program more than maxDriftMs ahead of the wall clock.
+   */
+  private switchTo(feed: InputFeed, pending: PendingSwitch, lossDriven: boolean): void {
+    const cached = feed.gop.contents;
+    const replayMs = cached.length > 0 ? cached[cached.length - 1]!.timestamp - cached[0]!.timestamp : 0;
+    const tooFarAhead =
+      -this.timeline.driftMs(this.clock()) + replayMs > (this.settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
+    const waitForKeyframe = lossDriven && (this.settings.switchAt === 'next-keyframe' || tooFarAhead);
+    if (feed.hasCachedKeyframe && !waitForKeyframe) this.commit(feed, pending);
     else this.pending = pending;
   }
 
   private commit(feed: InputFeed, pending: PendingSwitch): void {
+    const now = this.clock();
     const replay = feed.gop.contents.slice();
-    const start = this.nextTimestamp();
     let base = replay[0]!.timestamp;
     for (const tag of replay) base = Math.min(base, tag.timestamp);
     const from = this.lastOnAir;
-    const gapMs = this.lastTs < 0 ? 0 : Math.max(0, start - this.lastTs - this.frameInterval);
-    this.offset = start - base;
-    this.floorTs = start;
+    const placement = this.timeline.beginSwitch(base, now);
     this.active = feed.role;
     this.lastOnAir = feed.role;
     this.pending = null;
     this.interruptedSince = null;
-    if (feed.metadata && from === null) this.emit(feed.metadata, start);
-    if (feed.videoConfig) this.emit(feed.videoConfig, start);
-    if (feed.audioConfig) this.emit(feed.audioConfig, start);
+    if (feed.metadata && from === null) this.emit(feed.metadata, placement.start);
+    if (feed.videoConfig) this.emit(feed.videoConfig, placement.start);
+    if (feed.audioConfig) this.emit(feed.audioConfig, placement.start);
     for (const tag of replay) this.forward(tag);
     this.listener.switched({
       kind: pending.kind,
@@ -263,10 +346,17 @@ export class FailoverSwitcher {
       to: feed.role,
       reason: pending.reason,
       decidedAt: pending.decidedAt,
-      committedAt: this.clock(),
-      programTimestamp: start,
-      gapMs,
+      committedAt: now,
+      programTimestamp: placement.start,
+      gapMs: placement.gapMs,
       replayedTags: replay.length,
+      signals: {
+        lostInputLastPacketAgeMs: pending.lostAgeMs,
+        keyframeWaitMs: now - pending.decidedAt,
+        driftMs: placement.driftMs,
+        recentFailovers: this.damper.recentFailovers(now),
+        newInputFrames: feed.frames,
+      },
     } satisfies SwitchDecision);
   }
 
@@ -276,38 +366,13 @@ export class FailoverSwitcher {
     this.listener.programInterrupted(reason);
   }
 
-  private nextTimestamp(): number {
-    return this.lastTs < 0 ? 0 : this.lastTs + this.frameInterval;
-  }
-
-  /** Sends one input tag with its program timestamp. */
+  /** Sends one tag of the active input with its program timestamp. */
   private forward(tag: FlvTag): void {
-    let ts = tag.timestamp + this.offset;
-    if (
-      this.lastTs >= 0 &&
-      (ts - this.lastTs > MAX_FORWARD_JUMP_MS || this.lastTs - ts > MAX_BACKWARD_JUMP_MS)
-    ) {
-      const next = this.nextTimestamp();
-      this.offset = next - tag.timestamp;
-      ts = next;
-    }
-    this.emit(tag, ts);
+    this.emit(tag, this.timeline.map(tag));
   }
 
   private emit(tag: FlvTag, programTs: number): void {
-    let ts = Math.max(programTs, this.floorTs);
-    if (tag.type === FlvTagType.Video && !isVideoSequenceHeader(tag)) {
-      if (ts <= this.lastVideoTs) ts = this.lastVideoTs + 1;
-      if (this.lastVideoTs >= 0) {
-        const interval = ts - this.lastVideoTs;
-        if (interval > 0 && interval <= MAX_FRAME_INTERVAL_MS) this.frameInterval = interval;
-      }
-      this.lastVideoTs = ts;
-    } else if (tag.type === FlvTagType.Audio && !isAudioSequenceHeader(tag)) {
-      if (ts < this.lastAudioTs) ts = this.lastAudioTs;
-      this.lastAudioTs = ts;
-    }
-    if (ts > this.lastTs) this.lastTs = ts;
+    const ts = this.timeline.stamp(tag, programTs);
     this.program.publish({ type: tag.type, timestamp: ts, data: tag.data });
   }
 }

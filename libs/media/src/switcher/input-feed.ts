@@ -40,6 +40,13 @@ export class InputFeed {
   /** Media frames received in this session (for diagnostics and the timeline). */
   frames = 0;
   bytes = 0;
+  /** Highest media DTS of this session (ms) and the wall clock (ms) when it last rose. */
+  maxMediaTs = -1;
+  lastTsAdvanceAt = 0;
+  /** Wall clock (ms) of the last time this input was lost (survives new sessions), or null. */
+  lastLossAt: number | null = null;
+  /** A rehearsal treats this input as lost while it keeps publishing: its reason, or null. */
+  simulatedLoss: string | null = null;
 
   constructor(readonly role: InputRole) {}
 
@@ -56,6 +63,8 @@ export class InputFeed {
     this.healthySince = null;
     this.frames = 0;
     this.bytes = 0;
+    this.maxMediaTs = -1;
+    this.lastTsAdvanceAt = 0;
   }
 
   /** Records a tag of this input's session and says what it was. */
@@ -73,6 +82,10 @@ export class InputFeed {
       return 'config';
     }
     this.lastMediaAt = now;
+    if (tag.timestamp > this.maxMediaTs) {
+      this.maxMediaTs = tag.timestamp;
+      this.lastTsAdvanceAt = now;
+    }
     this.frames++;
     this.bytes += tag.data.length;
     if (isVideoKeyframe(tag)) {
@@ -81,6 +94,18 @@ export class InputFeed {
     }
     this.gop.append(tag);
     return 'frame';
+  }
+
+  /**
+   * Why the input is not flowing at `now`, or null when it is: no media for `timeoutMs`, or (when
+   * `checkTimestamps`) media whose timestamps have not advanced for `timeoutMs`.
+   */
+  stallReason(now: number, timeoutMs: number, checkTimestamps: boolean): string | null {
+    if (now - this.lastMediaAt > timeoutMs) return `no media for ${now - this.lastMediaAt} ms`;
+    if (checkTimestamps && now - this.lastTsAdvanceAt > timeoutMs) {
+      return `timestamps frozen for ${now - this.lastTsAdvanceAt} ms while media arrives`;
+    }
+    return null;
   }
 
   /** Whether this input can go on air now from its GOP cache. */

@@ -1,5 +1,10 @@
 import type { InputRole } from '../ingest/ingest-types';
+import type { FlapDampingSettings } from './flap-damper';
 import type { InputFeedState } from './input-feed';
+
+/** `cached-keyframe`: start the new input at its cached keyframe (no hole, ≤ 1 GOP repeats);
+ * `next-keyframe`: wait for its next keyframe (nothing repeats, the picture holds until then). */
+export type SwitchAt = 'cached-keyframe' | 'next-keyframe';
 
 /** Failover settings of one event (REST API v1 `failover`). All durations in ms. */
 export interface SwitcherSettings {
@@ -9,7 +14,22 @@ export interface SwitcherSettings {
   readonly stallTimeoutMs: number;
   /** How long the primary must be live before failback. */
   readonly failbackAfterMs: number;
+  /** Where a loss-driven switch starts the new input; default `cached-keyframe`. */
+  readonly switchAt?: SwitchAt;
+  /** Default: 3 failovers within 60 s damp until both inputs are stable for 60 s. */
+  readonly flapDamping?: FlapDampingSettings;
+  /** Also treat an input as lost when its timestamps stop advancing while bytes arrive. Default false. */
+  readonly detectFrozenTimestamps?: boolean;
+  /** Most the program may run behind or ahead of the wall clock across switches. Default 2000. */
+  readonly maxDriftMs?: number;
 }
+
+export const DEFAULT_FLAP_DAMPING: FlapDampingSettings = {
+  maxFailovers: 3,
+  windowMs: 60_000,
+  stableMs: 60_000,
+};
+export const DEFAULT_MAX_DRIFT_MS = 2000;
 
 /**
  * failover: the program moved from the primary to the backup;
@@ -17,6 +37,20 @@ export interface SwitcherSettings {
  * resume: an input went (back) on air after the program had no input (start, or recovery).
  */
 export type SwitchKind = 'failover' | 'failback' | 'resume';
+
+/** What a switch decision was based on, for the timeline. Durations in ms. */
+export interface SwitchSignals {
+  /** Age of the last media frame of the input that was lost, or null for a planned switch. */
+  readonly lostInputLastPacketAgeMs: number | null;
+  /** From the decision to the new input's first tag on air (waiting for a keyframe). */
+  readonly keyframeWaitMs: number;
+  /** Program time behind (> 0) or ahead (< 0) of the wall clock before the switch. */
+  readonly driftMs: number;
+  /** Failovers within the flap-damping window, this one included. */
+  readonly recentFailovers: number;
+  /** Media frames received from the new input in its current session. */
+  readonly newInputFrames: number;
+}
 
 /** A switch of the program to another input, with the signals that caused it. */
 export interface SwitchDecision {
@@ -31,10 +65,11 @@ export interface SwitchDecision {
   readonly committedAt: number;
   /** Program timestamp (ms) of the first tag of the new input. */
   readonly programTimestamp: number;
-  /** Timestamp hole (ms) left in the program at the switch: 0 when continuous. */
+  /** Timestamp hole (ms) left in the program at the switch beyond one frame interval: 0 when continuous. */
   readonly gapMs: number;
-  /** Tags replayed from the GOP cache (0 when the switch waited for a new keyframe). */
+  /** Tags replayed from the GOP cache (1 when the switch waited for a new keyframe). */
   readonly replayedTags: number;
+  readonly signals: SwitchSignals;
 }
 
 /** Receives what the switcher decides. Called synchronously from the media path: must not block. */
@@ -43,4 +78,6 @@ export interface SwitcherListener {
   switched(decision: SwitchDecision): void;
   /** No input is on air any more: the program holds its last frame. */
   programInterrupted(reason: string): void;
+  /** Flap damping turned on (`active`) or off, with the reason in plain words. */
+  flapDampingChanged?(active: boolean, reason: string): void;
 }

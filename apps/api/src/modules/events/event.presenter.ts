@@ -1,12 +1,7 @@
-import type { EventJson, FailoverMode, IngestJson, InputRole } from '@relay/contracts';
+import type { EventJson, IngestJson, InputRole } from '@relay/contracts';
 import { maskStreamKey } from '@relay/media';
 import type { EventRecord } from './events.repository';
-
-/** `primary_preferred` (database enum) ↔ `primary-preferred` (API). */
-export const toApiFailoverMode = (mode: 'primary_preferred' | 'sticky'): FailoverMode =>
-  mode === 'primary_preferred' ? 'primary-preferred' : 'sticky';
-export const toDbFailoverMode = (mode: FailoverMode): 'primary_preferred' | 'sticky' =>
-  mode === 'primary-preferred' ? 'primary_preferred' : 'sticky';
+import { presentFailover } from './failover-settings.mapper';
 
 /** Renders an event as the REST API v1 event JSON. */
 export function presentEvent(event: EventRecord, ingestServerUrl: string): EventJson {
@@ -25,11 +20,7 @@ export function presentEvent(event: EventRecord, ingestServerUrl: string): Event
     name: event.name,
     status: event.status,
     activeInput: event.activeInput,
-    failover: {
-      mode: toApiFailoverMode(event.failoverMode),
-      stallTimeoutMs: event.stallTimeoutMs,
-      failbackAfterMs: event.failbackAfterMs,
-    },
+    failover: presentFailover(event),
     ingest: { primary: ingest('primary'), backup: ingest('backup') },
     destinations: event.destinations.map((d) => ({
       id: d.id,

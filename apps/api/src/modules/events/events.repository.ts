@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventStatus } from '@relay/contracts';
 import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+import type { FailoverColumns } from './failover-settings.mapper';
 
 /** An event with what its JSON shows. */
 export type EventRecord = Prisma.EventGetPayload<{ include: { ingests: true; destinations: true } }>;
@@ -17,7 +18,7 @@ export class EventsRepository {
 
   async create(
     organizationId: string,
-    data: Pick<Prisma.EventCreateInput, 'name' | 'failoverMode' | 'stallTimeoutMs' | 'failbackAfterMs'>,
+    data: { name: string } & Partial<FailoverColumns>,
     streamKeys: { primary: string; backup: string },
   ): Promise<EventRecord> {
     return this.run(() =>
@@ -56,10 +57,7 @@ export class EventsRepository {
     );
   }
 
-  async update(
-    id: string,
-    data: Pick<Prisma.EventUpdateInput, 'name' | 'failoverMode' | 'stallTimeoutMs' | 'failbackAfterMs'>,
-  ): Promise<EventRecord> {
+  async update(id: string, data: { name?: string } & Partial<FailoverColumns>): Promise<EventRecord> {
     return this.run(() => this.prisma.event.update({ where: { id }, data, include: WITH_RELATIONS }));
   }
 

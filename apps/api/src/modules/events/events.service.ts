@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '@relay/config';
-import { FAILOVER_LIMITS, type EventJson } from '@relay/contracts';
+import type { EventJson } from '@relay/contracts';
 import { EventPipelineJob } from '@relay/queue';
 import { isUuid } from '../../common/validation/is-uuid';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateEventDto } from './dto/create-event.dto';
 import type { UpdateEventDto } from './dto/update-event.dto';
-import { presentEvent, toDbFailoverMode } from './event.presenter';
+import { presentEvent } from './event.presenter';
+import { failoverColumns } from './failover-settings.mapper';
 import { EventsRepository, type EventRecord } from './events.repository';
 import { generateIngestStreamKey } from './ingest-stream-key';
 
@@ -33,12 +34,7 @@ export class EventsService {
   async create(organizationId: string, dto: CreateEventDto): Promise<EventJson> {
     const event = await this.events.create(
       organizationId,
-      {
-        name: dto.name,
-        failoverMode: toDbFailoverMode(dto.failover?.mode ?? 'primary-preferred'),
-        stallTimeoutMs: dto.failover?.stallTimeoutMs ?? FAILOVER_LIMITS.stallTimeoutMs.default,
-        failbackAfterMs: dto.failover?.failbackAfterMs ?? FAILOVER_LIMITS.failbackAfterMs.default,
-      },
+      { name: dto.name, ...failoverColumns(dto.failover, true) },
       { primary: generateIngestStreamKey('primary'), backup: generateIngestStreamKey('backup') },
     );
     return this.present(event);
@@ -73,11 +69,7 @@ export class EventsService {
     await this.get(organizationId, id);
     const updated = await this.events.update(id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
-      ...(dto.failover?.mode !== undefined ? { failoverMode: toDbFailoverMode(dto.failover.mode) } : {}),
-      ...(dto.failover?.stallTimeoutMs !== undefined ? { stallTimeoutMs: dto.failover.stallTimeoutMs } : {}),
-      ...(dto.failover?.failbackAfterMs !== undefined
-        ? { failbackAfterMs: dto.failover.failbackAfterMs }
-        : {}),
+      ...failoverColumns(dto.failover, false),
     });
     if (dto.failover) await this.pipeline.request(EventPipelineJob.Sync, id);
     return this.present(updated);

@@ -1,9 +1,31 @@
-import { FAILOVER_LIMITS, type FailoverMode } from '@relay/contracts';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { FAILOVER_LIMITS, type FailoverMode, type SwitchAt } from '@relay/contracts';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 
-const { stallTimeoutMs, failbackAfterMs } = FAILOVER_LIMITS;
+const limits = FAILOVER_LIMITS;
 
-/** `failover` object of the event body; every field optional (defaults: primary-preferred, 1000, 5000). */
+/** `failover.flapDamping`; every field optional (defaults: 3 failovers within 60000 ms, stable 60000 ms). */
+export class FlapDampingDto {
+  @IsOptional()
+  @IsInt({ message: 'failover.flapDamping.maxFailovers must be an integer (0 disables damping)' })
+  @Min(limits.flapMaxFailovers.min)
+  @Max(limits.flapMaxFailovers.max)
+  maxFailovers?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'failover.flapDamping.windowMs must be an integer (ms)' })
+  @Min(limits.flapWindowMs.min)
+  @Max(limits.flapWindowMs.max)
+  windowMs?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'failover.flapDamping.stableMs must be an integer (ms)' })
+  @Min(limits.flapStableMs.min)
+  @Max(limits.flapStableMs.max)
+  stableMs?: number;
+}
+
+/** `failover` object of the event body; every field optional (defaults in FAILOVER_LIMITS and README). */
 export class FailoverSettingsDto {
   @IsOptional()
   @IsIn(['primary-preferred', 'sticky'], { message: 'failover.mode must be "primary-preferred" or "sticky"' })
@@ -11,13 +33,35 @@ export class FailoverSettingsDto {
 
   @IsOptional()
   @IsInt({ message: 'failover.stallTimeoutMs must be an integer (ms)' })
-  @Min(stallTimeoutMs.min)
-  @Max(stallTimeoutMs.max)
+  @Min(limits.stallTimeoutMs.min)
+  @Max(limits.stallTimeoutMs.max)
   stallTimeoutMs?: number;
 
   @IsOptional()
   @IsInt({ message: 'failover.failbackAfterMs must be an integer (ms)' })
-  @Min(failbackAfterMs.min)
-  @Max(failbackAfterMs.max)
+  @Min(limits.failbackAfterMs.min)
+  @Max(limits.failbackAfterMs.max)
   failbackAfterMs?: number;
+
+  @IsOptional()
+  @IsIn(['cached-keyframe', 'next-keyframe'], {
+    message: 'failover.switchAt must be "cached-keyframe" or "next-keyframe"',
+  })
+  switchAt?: SwitchAt;
+
+  @IsOptional()
+  @IsInt({ message: 'failover.slateTimeoutMs must be an integer (ms; 0 disables the slate)' })
+  @Min(limits.slateTimeoutMs.min)
+  @Max(limits.slateTimeoutMs.max)
+  slateTimeoutMs?: number;
+
+  @IsOptional()
+  @IsObject({ message: 'failover.flapDamping must be an object' })
+  @ValidateNested()
+  @Type(() => FlapDampingDto)
+  flapDamping?: FlapDampingDto;
+
+  @IsOptional()
+  @IsBoolean({ message: 'failover.detectFrozenTimestamps must be true or false' })
+  detectFrozenTimestamps?: boolean;
 }

@@ -1,0 +1,99 @@
+import { FlvTagType } from '../protocols/flv/flv-constants';
+import { isAudioSequenceHeader, isVideoSequenceHeader, type FlvTag } from '../protocols/flv/flv-tag';
+
+/** A timestamp jump inside one session larger than this (ms) is an encoder discontinuity: rebase. */
+const MAX_FORWARD_JUMP_MS = 3000;
+const MAX_BACKWARD_JUMP_MS = 1000;
+/** Frame interval assumed before the program has two video frames (ms), and its upper bound. */
+const DEFAULT_FRAME_INTERVAL_MS = 33;
+const MAX_FRAME_INTERVAL_MS = 100;
+
+/** Where a switch puts the new input on the program timeline. All values in ms. */
+export interface SwitchPlacement {
+  /** Program timestamp of the new input's first tag. */
+  readonly start: number;
+  /** Timestamp hole beyond one frame interval (0 when continuous, > 0 when catching up on drift). */
+  readonly gapMs: number;
+  /** How far the program ran behind (> 0) or ahead (< 0) of the wall clock before the switch. */
+  readonly driftMs: number;
+}
+
+/**
+ * The program's timestamps: maps each input tag's DTS to a program DTS, and keeps the program within
+ * `maxDriftMs` of the wall clock across switches.
+ *
+ * program DTS = input DTS + offset. At a switch the offset is set so the new input starts one frame
+ * interval after the last program tag. Video DTS stays strictly increasing and audio non-decreasing
+ * (FLV spec E.4.1 Timestamp). Composition times (E.4.3.1) are never touched, so PTS - DTS holds.
+ *
+ * Drift: switches add wall-clock time without media (loss detection, keyframe waits), and GOP replays
+ * add media without wall-clock time. `driftMs` = (wall time since the program started) - (program time
+ * since then). A switch that would leave the program more than `maxDriftMs` behind leaves a timestamp
+ * hole instead, so repeated switches cannot push the platforms further and further behind.
+ */
+export class ProgramTimeline {
+  private offset = 0;
+  private lastTs = -1;
+  private lastVideoTs = -1;
+  private lastAudioTs = -1;
+  private floorTs = 0;
+  private frameInterval = DEFAULT_FRAME_INTERVAL_MS;
+  private wallStart: number | null = null;
+
+  constructor(private readonly maxDriftMs: number) {}
+
+  /** Highest program timestamp sent (ms), -1 before the first tag. */
+  get lastTimestamp(): number {
+    return this.lastTs;
+  }
+
+  /** Program time behind the wall clock (ms; negative when ahead); 0 before the first switch. */
+  driftMs(now: number): number {
+    if (this.wallStart === null || this.lastTs < 0) return 0;
+    return now - this.wallStart - this.lastTs;
+  }
+
+  /** Places a new input whose first tag to send has input DTS `baseTs`, at wall clock `now` (ms). */
+  beginSwitch(baseTs: number, now: number): SwitchPlacement {
+    const continuous = this.lastTs < 0 ? 0 : this.lastTs + this.frameInterval;
+    if (this.wallStart === null) this.wallStart = now - continuous;
+    const driftMs = this.driftMs(now);
+    const catchUp = driftMs > this.maxDriftMs ? driftMs : 0;
+    const start = continuous + catchUp;
+    this.offset = start - baseTs;
+    this.floorTs = start;
+    return { start, gapMs: catchUp, driftMs };
+  }
+
+  /** Program timestamp of an input tag of the current input, after continuity and monotonicity rules. */
+  map(tag: FlvTag): number {
+    let ts = tag.timestamp + this.offset;
+    if (
+      this.lastTs >= 0 &&
+      (ts - this.lastTs > MAX_FORWARD_JUMP_MS || this.lastTs - ts > MAX_BACKWARD_JUMP_MS)
+    ) {
+      const next = this.lastTs + this.frameInterval;
+      this.offset = next - tag.timestamp;
+      ts = next;
+    }
+    return ts;
+  }
+
+  /** Applies the monotonicity rules to a program timestamp and records it; returns the timestamp to send. */
+  stamp(tag: FlvTag, programTs: number): number {
+    let ts = Math.max(programTs, this.floorTs);
+    if (tag.type === FlvTagType.Video && !isVideoSequenceHeader(tag)) {
+      if (ts <= this.lastVideoTs) ts = this.lastVideoTs + 1;
+      if (this.lastVideoTs >= 0) {
+        const interval = ts - this.lastVideoTs;
+        if (interval > 0 && interval <= MAX_FRAME_INTERVAL_MS) this.frameInterval = interval;
+      }
+      this.lastVideoTs = ts;
+    } else if (tag.type === FlvTagType.Audio && !isAudioSequenceHeader(tag)) {
+      if (ts < this.lastAudioTs) ts = this.lastAudioTs;
+      this.lastAudioTs = ts;
+    }
+    if (ts > this.lastTs) this.lastTs = ts;
+    return ts;
+  }
+}
