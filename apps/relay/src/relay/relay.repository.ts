@@ -130,14 +130,27 @@ export class RelayRepository {
   }
 }
 
+/** The event's failover columns as switcher settings. */
 function settingsOf(event: {
   failoverMode: 'primary_preferred' | 'sticky';
   stallTimeoutMs: number;
   failbackAfterMs: number;
+  switchAt: 'cached_keyframe' | 'next_keyframe';
+  flapMaxFailovers: number;
+  flapWindowMs: number;
+  flapStableMs: number;
+  detectFrozenTimestamps: boolean;
 }): SwitcherSettings {
   return {
     mode: event.failoverMode === 'primary_preferred' ? 'primary-preferred' : 'sticky',
     stallTimeoutMs: event.stallTimeoutMs,
     failbackAfterMs: event.failbackAfterMs,
+    switchAt: event.switchAt === 'cached_keyframe' ? 'cached-keyframe' : 'next-keyframe',
+    flapDamping: {
+      maxFailovers: event.flapMaxFailovers,
+      windowMs: event.flapWindowMs,
+      stableMs: event.flapStableMs,
+    },
+    detectFrozenTimestamps: event.detectFrozenTimestamps,
   };
 }
