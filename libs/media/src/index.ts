@@ -5,6 +5,7 @@ export * from './legs/outbound-leg';
 export * from './legs/secret-redaction';
 export * from './pipeline/event-pipeline';
 export * from './pipeline/pipeline-types';
+export * from './pipeline/rehearsal-run';
 export * from './protocols/flv/flv-constants';
 export * from './protocols/flv/flv-reader';
 export * from './protocols/flv/flv-tag';

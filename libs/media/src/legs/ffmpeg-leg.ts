@@ -45,6 +45,7 @@ export class FfmpegLeg implements OutboundLeg {
   private stopRequested = false;
   private exitedPromise: Promise<void> = Promise.resolve();
   private failure: LegFailure | null = null;
+  private written = 0;
   private readonly secrets: string[];
 
   constructor(
@@ -57,6 +58,10 @@ export class FfmpegLeg implements OutboundLeg {
 
   get state(): OutboundLegState {
     return this.current;
+  }
+
+  get bytesWritten(): number {
+    return this.written;
   }
 
   recentOutput(): readonly string[] {
@@ -117,6 +122,7 @@ export class FfmpegLeg implements OutboundLeg {
     }
     if (packet.keyframe) this.waitingForKeyframe = false;
     stdin.write(packet.bytes);
+    this.written += packet.bytes.length;
     this.lastWriteAt = Date.now();
   }
 

@@ -28,6 +28,8 @@ export interface OutboundLegListener {
  */
 export interface OutboundLeg extends ProgramReader {
   readonly state: OutboundLegState;
+  /** Program bytes handed to the connection since the leg was created. */
+  readonly bytesWritten: number;
   /** Starts the connection; the leg attaches to its program source and begins at a keyframe. */
   start(): void;
   /** Closes cleanly (flushes, ends the stream), bounded by a grace period; resolves when gone. */

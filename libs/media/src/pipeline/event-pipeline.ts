@@ -4,7 +4,7 @@ import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
 import { FailoverSwitcher } from '../switcher/failover-switcher';
 import { ProgramOutput } from '../switcher/program-output';
 import type { SwitcherSettings } from '../switcher/switcher-types';
-import type { LegSpec, PipelineListener } from './pipeline-types';
+import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
 
 /** How often stall detection and failback run (ms). */
 const TICK_INTERVAL_MS = 100;
@@ -15,6 +15,8 @@ interface LegSlot {
   spec: LegSpec;
   leg: OutboundLeg;
   run: number;
+  /** Bytes written by the destination's earlier runs. */
+  bytesBefore: number;
   liveSince: number | null;
   consecutiveFailures: number;
 }
@@ -51,6 +53,7 @@ export class EventPipeline {
   private started = false;
   private announcedLive = false;
   private connectedInputs = 0;
+  private readonly observers = new Set<PipelineObserver>();
   private readonly ticker: NodeJS.Timeout;
 
   constructor(
@@ -60,9 +63,13 @@ export class EventPipeline {
     private readonly createLeg: LegFactory,
   ) {
     this.switcher = new FailoverSwitcher(this.program, settings, {
-      inputStateChanged: (role, state, reason) => listener.inputStateChanged(eventId, role, state, reason),
+      inputStateChanged: (role, state, reason) => {
+        listener.inputStateChanged(eventId, role, state, reason);
+        for (const o of this.observers) o.inputStateChanged?.(role, state, reason);
+      },
       switched: (decision) => {
         listener.switched(eventId, decision, this.started);
+        for (const o of this.observers) o.switched?.(decision);
         this.goLiveIfReady();
       },
       programInterrupted: (reason) => listener.programInterrupted(eventId, reason),
@@ -120,6 +127,29 @@ export class EventPipeline {
       for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
   }
 
+  /** Whether the program is on air (started, and its legs have started). */
+  get isLive(): boolean {
+    return this.announcedLive;
+  }
+
+  addObserver(observer: PipelineObserver): void {
+    this.observers.add(observer);
+  }
+
+  removeObserver(observer: PipelineObserver): void {
+    this.observers.delete(observer);
+  }
+
+  /** The current legs, in the order they were added. */
+  legStatuses(): LegStatus[] {
+    return [...this.legs.values()].map((slot) => ({
+      destinationId: slot.spec.destinationId,
+      state: slot.leg.state,
+      run: slot.run,
+      bytesWritten: slot.bytesBefore + slot.leg.bytesWritten,
+    }));
+  }
+
   /** Treats `role` as lost on purpose (a rehearsal) until {@link endSimulatedLoss}. */
   simulateLoss(role: InputRole, reason: string): void {
     this.switcher.simulateLoss(role, reason);
@@ -143,7 +173,7 @@ export class EventPipeline {
   restartLeg(destinationId: string, legRun: number): boolean {
     const slot = this.legs.get(destinationId);
     if (!slot || slot.run !== legRun || !this.announcedLive || slot.leg.state !== 'exited') return false;
-    const next = this.openLeg(slot.spec, legRun + 1);
+    const next = this.openLeg(slot.spec, legRun + 1, slot.bytesBefore + slot.leg.bytesWritten);
     next.consecutiveFailures = slot.consecutiveFailures;
     return true;
   }
@@ -161,10 +191,11 @@ export class EventPipeline {
     for (const spec of this.desired) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
   }
 
-  private openLeg(spec: LegSpec, run: number): LegSlot {
+  private openLeg(spec: LegSpec, run: number, bytesBefore = 0): LegSlot {
     const slot: LegSlot = {
       spec,
       run,
+      bytesBefore,
       liveSince: null,
       consecutiveFailures: 0,
       leg: undefined as unknown as OutboundLeg,

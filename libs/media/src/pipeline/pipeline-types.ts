@@ -37,3 +37,22 @@ export interface PipelineListener {
     failure: LegFailure,
   ): void;
 }
+
+/**
+ * Watches one pipeline from inside the relay (a rehearsal, a metrics collector). Every method is
+ * optional and called synchronously after the PipelineListener: it must not block or throw.
+ */
+export interface PipelineObserver {
+  inputStateChanged?(role: InputRole, state: InputFeedState, reason: string): void;
+  switched?(decision: SwitchDecision): void;
+  legExited?(destinationId: string, failure: LegFailure): void;
+}
+
+/** A leg as seen from outside the pipeline. */
+export interface LegStatus {
+  readonly destinationId: string;
+  readonly state: OutboundLegState;
+  /** The run number: 1 for the first connection, +1 per restart. */
+  readonly run: number;
+  readonly bytesWritten: number;
+}
