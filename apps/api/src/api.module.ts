@@ -10,6 +10,7 @@ import { DestinationsModule } from './modules/destinations/destinations.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
 import { PipelineQueueModule } from './modules/pipeline/pipeline-queue.module';
+import { RehearsalsModule } from './modules/rehearsals/rehearsals.module';
 import { TimelineModule } from './modules/timeline/timeline.module';
 
 /** The REST API: `/healthz` and `/v1/*`. */
@@ -26,6 +27,7 @@ export class ApiModule {
         ApiKeysModule,
         EventsModule,
         DestinationsModule,
+        RehearsalsModule,
         TimelineModule,
       ],
       controllers: [HealthController],

@@ -10,6 +10,7 @@ import { IngestService } from './relay/ingest.service';
 import { PipelineEventsListener } from './relay/pipeline-events.listener';
 import { PipelinesService } from './relay/pipelines.service';
 import { RelayRepository } from './relay/relay.repository';
+import { RehearsalsService } from './relay/rehearsals.service';
 
 /** The media plane: RTMP ingest, event pipelines and their queue workers. */
 @Module({})
@@ -29,6 +30,7 @@ export class RelayModule {
         PipelineEventsListener,
         PipelinesService,
         IngestService,
+        RehearsalsService,
         EventPipelineProcessor,
         LegSupervisorProcessor,
       ],

@@ -79,3 +79,26 @@ export const FAILOVER_LIMITS = {
   flapWindowMs: { min: 1000, max: 3_600_000, default: 60_000 },
   flapStableMs: { min: 0, max: 3_600_000, default: 60_000 },
 } as const;
+
+export type RehearsalStatus = 'running' | 'completed' | 'aborted';
+
+/** A failover rehearsal (REST API v1 `/v1/events/:id/rehearsals`). Durations in ms. */
+export interface RehearsalJson {
+  id: string;
+  status: RehearsalStatus;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number;
+  /** pass only when the backup was on air within 1 s, no leg reconnected and the backup stayed live. */
+  verdict: 'pass' | 'fail' | null;
+  /** From the drop to the switch decision. */
+  detectionMs: number | null;
+  /** Hole in the program timeline at the switch, beyond one frame interval. */
+  switchGapMs: number | null;
+  failbackGapMs: number | null;
+  legReconnects: number;
+  legs: Array<{ destinationId: string; stayedConnected: boolean; bytesDuringSwitch: number }>;
+  reasons: string[];
+}
+
+export const REHEARSAL_LIMITS = { durationMs: { min: 5000, max: 600_000, default: 30_000 } } as const;

@@ -15,6 +15,8 @@ export const EventPipelineJob = {
   Stop: 'stop-event',
   /** Destinations or failover settings changed: apply them to the running pipeline. */
   Sync: 'sync-event',
+  /** Run the failover rehearsal `rehearsalId` (payload) on the live pipeline. */
+  Rehearse: 'rehearse',
 } as const;
 export type EventPipelineJob = (typeof EventPipelineJob)[keyof typeof EventPipelineJob];
 
@@ -23,9 +25,10 @@ export const LegSupervisorJob = {
 } as const;
 export type LegSupervisorJob = (typeof LegSupervisorJob)[keyof typeof LegSupervisorJob];
 
-/** Payload of every event-pipeline job. */
+/** Payload of every event-pipeline job; `rehearsalId` only with {@link EventPipelineJob.Rehearse}. */
 export interface EventPipelinePayload {
   readonly eventId: string;
+  readonly rehearsalId?: string;
 }
 
 /** Payload of a leg restart: `attempt` counts consecutive failures (1 = first restart). */

@@ -1,12 +1,16 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { EventPipelineJob, QueueName, type EventPipelinePayload } from '@relay/queue';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { PipelinesService } from '../relay/pipelines.service';
+import { RehearsalsService } from '../relay/rehearsals.service';
 
 /** Start, stop and resync of event pipelines, requested by the API. */
 @Processor(QueueName.EventPipeline)
 export class EventPipelineProcessor extends WorkerHost {
-  constructor(private readonly pipelines: PipelinesService) {
+  constructor(
+    private readonly pipelines: PipelinesService,
+    private readonly rehearsals: RehearsalsService,
+  ) {
     super();
   }
 
@@ -18,6 +22,9 @@ export class EventPipelineProcessor extends WorkerHost {
         return this.pipelines.stop(job.data.eventId);
       case EventPipelineJob.Sync:
         return this.pipelines.sync(job.data.eventId);
+      case EventPipelineJob.Rehearse:
+        if (!job.data.rehearsalId) throw new UnrecoverableError('rehearse job without rehearsalId');
+        return this.rehearsals.start(job.data.eventId, job.data.rehearsalId);
     }
   }
 }

@@ -22,6 +22,7 @@ export class PipelinesService implements OnApplicationShutdown {
   private readonly pipelines = new Map<string, EventPipeline>();
   private readonly createLeg: LegFactory;
   private readonly goneListeners: Array<(eventId: string) => void> = [];
+  private readonly stoppingListeners: Array<(eventId: string) => void> = [];
 
   constructor(
     private readonly repository: RelayRepository,
@@ -68,8 +69,19 @@ export class PipelinesService implements OnApplicationShutdown {
     this.logger.log(`Event ${eventId} started with ${config.legs.length} destination(s)`);
   }
 
+  /** The pipeline of an event, if this relay runs one. */
+  get(eventId: string): EventPipeline | undefined {
+    return this.pipelines.get(eventId);
+  }
+
+  /** Calls `listener` before an event's legs close (e.g. to end its rehearsal). */
+  onEventStopping(listener: (eventId: string) => void): void {
+    this.stoppingListeners.push(listener);
+  }
+
   /** Closes the event's legs cleanly. */
   async stop(eventId: string): Promise<void> {
+    for (const listener of this.stoppingListeners) listener(eventId);
     const pipeline = this.pipelines.get(eventId);
     if (pipeline) await pipeline.stop();
     this.writes.enqueue(eventId, 'legs idle', () => this.repository.resetLegStates(eventId));
@@ -106,6 +118,10 @@ export class PipelinesService implements OnApplicationShutdown {
 
   /** Restarts the pipelines of events that were on air when the relay last stopped. */
   async resumeOnAirEvents(): Promise<void> {
+    const orphaned = await this.repository.abortOrphanedRehearsals(
+      'the relay restarted during the rehearsal',
+    );
+    if (orphaned > 0) this.logger.warn(`Aborted ${orphaned} rehearsal(s) left running by a previous relay`);
     for (const eventId of await this.repository.findOnAirEventIds()) await this.start(eventId);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IngestState, InputRole, LegState } from '@relay/contracts';
-import type { LegSpec, SwitcherSettings } from '@relay/media';
+import type { LegSpec, RehearsalReport, SwitcherSettings } from '@relay/media';
 import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 
 /** Timeline entry types the relay writes (prisma enum TimelineType). */
@@ -119,6 +119,56 @@ export class RelayRepository {
         ],
       }),
     );
+  }
+
+  /** The rehearsal to run, if it is still running (null when unknown or already ended). */
+  async findRunningRehearsal(
+    id: string,
+  ): Promise<{ id: string; eventId: string; durationMs: number } | null> {
+    return this.run(() =>
+      this.prisma.rehearsal.findFirst({
+        where: { id, status: 'running' },
+        select: { id: true, eventId: true, durationMs: true },
+      }),
+    );
+  }
+
+  /** Stores a rehearsal's outcome and frees the event for the next one. */
+  async finishRehearsal(id: string, report: RehearsalReport): Promise<void> {
+    await this.run(() =>
+      this.prisma.rehearsal.update({
+        where: { id },
+        data: {
+          status: report.status,
+          verdict: report.verdict,
+          endedAt: new Date(report.endedAt),
+          detectionMs: report.detectionMs,
+          switchGapMs: report.switchGapMs,
+          failbackGapMs: report.failbackGapMs,
+          legReconnects: report.legReconnects,
+          legs: report.legs.map((l) => ({ ...l })),
+          reasons: report.reasons,
+          runningFor: null,
+        },
+      }),
+    );
+  }
+
+  /** Ends rehearsals left running by a relay that stopped; returns how many. */
+  async abortOrphanedRehearsals(reason: string): Promise<number> {
+    const result = await this.run(() =>
+      this.prisma.rehearsal.updateMany({
+        where: { status: 'running' },
+        data: {
+          status: 'aborted',
+          verdict: 'fail',
+          endedAt: new Date(),
+          reasons: [reason],
+          runningFor: null,
+        },
+      }),
+    );
+    return result.count;
   }
 
   private async run<T>(query: () => Promise<T>): Promise<T> {

@@ -54,6 +54,7 @@ export class EventPipeline {
   private announcedLive = false;
   private connectedInputs = 0;
   private readonly observers = new Set<PipelineObserver>();
+  private currentSettings: SwitcherSettings;
   private readonly ticker: NodeJS.Timeout;
 
   constructor(
@@ -62,6 +63,7 @@ export class EventPipeline {
     private readonly listener: PipelineListener,
     private readonly createLeg: LegFactory,
   ) {
+    this.currentSettings = settings;
     this.switcher = new FailoverSwitcher(this.program, settings, {
       inputStateChanged: (role, state, reason) => {
         listener.inputStateChanged(eventId, role, state, reason);
@@ -105,7 +107,13 @@ export class EventPipeline {
     };
   }
 
+  /** The failover settings in force. */
+  get settings(): SwitcherSettings {
+    return this.currentSettings;
+  }
+
   updateSettings(settings: SwitcherSettings): void {
+    this.currentSettings = settings;
     this.switcher.updateSettings(settings);
   }
 

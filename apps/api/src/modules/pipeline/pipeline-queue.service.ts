@@ -8,10 +8,15 @@ import type { Queue } from 'bullmq';
 export class PipelineQueueService {
   constructor(@InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<EventPipelinePayload>) {}
 
-  async request(job: EventPipelineJob, eventId: string): Promise<void> {
+  /** Queues `job` for the event; `extra` carries job-specific fields (the rehearsal id). */
+  async request(
+    job: EventPipelineJob,
+    eventId: string,
+    extra: Omit<EventPipelinePayload, 'eventId'> = {},
+  ): Promise<void> {
     await this.queue.add(
       job,
-      { eventId },
+      { eventId, ...extra },
       {
         removeOnComplete: 1000,
         removeOnFail: 1000,
