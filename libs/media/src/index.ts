@@ -15,3 +15,4 @@ export * from './switcher/input-feed';
 export * from './switcher/program-output';
 export * from './switcher/program-packet';
 export * from './switcher/switcher-types';
+export * from './probe';
