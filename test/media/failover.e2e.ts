@@ -77,6 +77,29 @@ describe(
         },
         { timeoutMs: 30_000, message: 'both encoders publishing' },
       );
+      // The dashboard shows each encoder's media and warns that they differ.
+      const probed = await waitFor(
+        async () => {
+          const e = await getEvent();
+          return e.ingest.primary.media?.video && e.ingest.backup.media?.video && e.warnings.length > 0
+            ? e
+            : null;
+        },
+        { timeoutMs: 15_000, message: 'both inputs probed' },
+      );
+      assert.deepEqual(
+        [probed.ingest.primary.media!.video!.width, probed.ingest.primary.media!.video!.height],
+        [PRIMARY.width, PRIMARY.height],
+      );
+      assert.deepEqual(
+        [probed.ingest.backup.media!.video!.width, probed.ingest.backup.media!.video!.height],
+        [BACKUP.width, BACKUP.height],
+      );
+      assert.equal(probed.ingest.primary.media!.video!.codec, 'h264');
+      assert.equal(probed.ingest.backup.media!.audio!.codec, 'aac');
+      const resolution = probed.warnings.find((w) => w.field === 'video.resolution');
+      assert.ok(resolution, JSON.stringify(probed.warnings));
+      assert.match(resolution.message, /1280x720.*854x480/);
       assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
 
       await waitFor(

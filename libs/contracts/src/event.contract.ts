@@ -39,6 +39,10 @@ export interface FailoverSettingsJson {
   detectFrozenTimestamps: boolean;
 }
 
+/** What the relay probed of an input's media (codec, resolution, frame rate, …); see libs/media/src/probe. */
+export type { InputMediaInfo, MediaWarning } from '@relay/media';
+import type { InputMediaInfo, MediaWarning } from '@relay/media';
+
 export interface IngestJson {
   /** `rtmp://<PUBLIC_RTMP_HOST>:<RTMP_PORT>/live` */
   serverUrl: string;
@@ -46,6 +50,8 @@ export interface IngestJson {
   /** `serverUrl + "/" + streamKey`, ready for an encoder. */
   url: string;
   state: IngestState;
+  /** Probed while the input publishes; null when it has no publisher or nothing was probed yet. */
+  media: InputMediaInfo | null;
 }
 
 export interface DestinationJson {
@@ -66,6 +72,8 @@ export interface EventJson {
   failover: FailoverSettingsJson;
   ingest: { primary: IngestJson; backup: IngestJson };
   destinations: DestinationJson[];
+  /** What differs between the primary's and the backup's media, and what the platforms may do about it. */
+  warnings: MediaWarning[];
   createdAt: string;
   updatedAt: string;
 }

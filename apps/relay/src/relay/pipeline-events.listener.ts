@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IngestState, InputRole, LegState } from '@relay/contracts';
 import type {
   InputFeedState,
+  InputMediaInfo,
   LegFailure,
   OutboundLegState,
   PipelineListener,
@@ -100,6 +101,10 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.setActiveInput(eventId, null);
       await this.repository.addTimeline(eventId, 'program_interrupted', { detail: { reason } });
     });
+  }
+
+  inputMediaChanged(eventId: string, role: InputRole, media: InputMediaInfo | null): void {
+    this.writes.enqueue(eventId, 'input media', () => this.repository.setIngestMedia(eventId, role, media));
   }
 
   flapDampingChanged(eventId: string, active: boolean, reason: string): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IngestState, InputRole, LegState } from '@relay/contracts';
-import type { LegSpec, RehearsalReport, SwitcherSettings } from '@relay/media';
-import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+import type { InputMediaInfo, LegSpec, RehearsalReport, SwitcherSettings } from '@relay/media';
+import { Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 
 /** Timeline entry types the relay writes (prisma enum TimelineType). */
 export type RelayTimelineType = Prisma.TimelineEntryCreateManyInput['type'];
@@ -60,6 +60,19 @@ export class RelayRepository {
 
   async setIngestState(eventId: string, role: InputRole, state: IngestState): Promise<void> {
     await this.run(() => this.prisma.ingest.updateMany({ where: { eventId, role }, data: { state } }));
+  }
+
+  /** Stores what was probed of an input's media (null clears it). */
+  async setIngestMedia(eventId: string, role: InputRole, media: InputMediaInfo | null): Promise<void> {
+    await this.run(() =>
+      this.prisma.ingest.updateMany({
+        where: { eventId, role },
+        data: {
+          media:
+            media === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(media)) as Prisma.InputJsonObject),
+        },
+      }),
+    );
   }
 
   async setActiveInput(eventId: string, activeInput: InputRole | null): Promise<void> {

@@ -1,6 +1,8 @@
 import type { InputRole, PublishSink } from '../ingest/ingest-types';
 import { FfmpegLeg } from '../legs/ffmpeg-leg';
 import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
+import type { InputMediaInfo } from '../probe/media-info';
+import { InputMediaStats } from '../probe/media-stats';
 import { FailoverSwitcher } from '../switcher/failover-switcher';
 import { ProgramOutput } from '../switcher/program-output';
 import type { SwitcherSettings } from '../switcher/switcher-types';
@@ -8,6 +10,8 @@ import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './p
 
 /** How often stall detection and failback run (ms). */
 const TICK_INTERVAL_MS = 100;
+/** How often each input's probed media is reported when it changed (ms). */
+const MEDIA_REPORT_INTERVAL_MS = 2000;
 /** A leg live for this long (ms) before failing starts counting its failures from 1 again. */
 const LEG_HEALTHY_RESET_MS = 30_000;
 
@@ -56,6 +60,11 @@ export class EventPipeline {
   private readonly observers = new Set<PipelineObserver>();
   private currentSettings: SwitcherSettings;
   private readonly ticker: NodeJS.Timeout;
+  private readonly mediaReporter: NodeJS.Timeout;
+  private readonly media: Record<InputRole, { stats: InputMediaStats; sessions: number; reported: string }> = {
+    primary: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
+    backup: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
+  };
 
   constructor(
     readonly eventId: string,
@@ -79,6 +88,8 @@ export class EventPipeline {
     });
     this.ticker = setInterval(() => this.switcher.tick(), TICK_INTERVAL_MS);
     this.ticker.unref();
+    this.mediaReporter = setInterval(() => this.reportMedia(), MEDIA_REPORT_INTERVAL_MS);
+    this.mediaReporter.unref();
   }
 
   get isStarted(): boolean {
@@ -94,17 +105,40 @@ export class EventPipeline {
   openInput(role: InputRole): PublishSink {
     const sink = this.switcher.openSession(role);
     this.connectedInputs++;
+    const media = this.media[role];
+    media.stats.reset();
+    const session = ++media.sessions;
     let ended = false;
     return {
       onMetadata: (tag) => sink.onMetadata(tag),
-      onMedia: (tag) => sink.onMedia(tag),
+      onMedia: (tag) => {
+        if (media.sessions === session) media.stats.onTag(tag, Date.now());
+        sink.onMedia(tag);
+      },
       onEnd: (reason) => {
         if (ended) return;
         ended = true;
         this.connectedInputs--;
         sink.onEnd(reason);
+        if (media.sessions === session) this.reportMediaOf(role, null);
       },
     };
+  }
+
+  /** Reports each publishing input's probed media when it changed since the last report. */
+  private reportMedia(): void {
+    const now = Date.now();
+    for (const role of ['primary', 'backup'] as const) {
+      if (this.switcher.inputState(role) === 'offline') continue;
+      this.reportMediaOf(role, this.media[role].stats.snapshot(now));
+    }
+  }
+
+  private reportMediaOf(role: InputRole, info: InputMediaInfo | null): void {
+    const json = JSON.stringify(info);
+    if (json === this.media[role].reported) return;
+    this.media[role].reported = json;
+    this.listener.inputMediaChanged(this.eventId, role, info);
   }
 
   /** The failover settings in force. */
@@ -189,6 +223,7 @@ export class EventPipeline {
   /** Stops everything; the pipeline is unusable afterwards. */
   async dispose(): Promise<void> {
     clearInterval(this.ticker);
+    clearInterval(this.mediaReporter);
     await this.stop();
   }
 

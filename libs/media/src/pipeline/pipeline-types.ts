@@ -2,6 +2,7 @@ import type { InputRole } from '../ingest/ingest-types';
 import type { LegFailure } from '../legs/leg-failure';
 import type { OutboundLegState } from '../legs/outbound-leg';
 import type { InputFeedState } from '../switcher/input-feed';
+import type { InputMediaInfo } from '../probe/media-info';
 import type { SwitchDecision } from '../switcher/switcher-types';
 
 /** A destination as the pipeline needs it. `publishUrl` holds the stream key: a secret. */
@@ -22,6 +23,8 @@ export interface PipelineListener {
   programInterrupted(eventId: string, reason: string): void;
   /** Flap damping turned on or off (see FlapDamper). */
   flapDampingChanged(eventId: string, active: boolean, reason: string): void;
+  /** What was probed of an input's media changed (null: the input has no publisher). */
+  inputMediaChanged(eventId: string, role: InputRole, media: InputMediaInfo | null): void;
   /** The started event's program has media: legs are starting. */
   programLive(eventId: string): void;
   legStateChanged(eventId: string, destinationId: string, state: OutboundLegState): void;

@@ -40,6 +40,7 @@ const quiet: PipelineListener = {
   programInterrupted: () => undefined,
   flapDampingChanged: () => undefined,
   programLive: () => undefined,
+  inputMediaChanged: () => undefined,
   legStateChanged: () => undefined,
   legExited: () => undefined,
 };

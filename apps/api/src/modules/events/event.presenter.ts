@@ -1,5 +1,5 @@
-import type { EventJson, IngestJson, InputRole } from '@relay/contracts';
-import { maskStreamKey } from '@relay/media';
+import type { EventJson, IngestJson, InputMediaInfo, InputRole } from '@relay/contracts';
+import { compareInputs, maskStreamKey } from '@relay/media';
 import type { EventRecord } from './events.repository';
 import { presentFailover } from './failover-settings.mapper';
 
@@ -13,15 +13,18 @@ export function presentEvent(event: EventRecord, ingestServerUrl: string): Event
       streamKey,
       url: `${ingestServerUrl}/${streamKey}`,
       state: found?.state ?? 'offline',
+      media: (found?.media ?? null) as InputMediaInfo | null,
     };
   };
+  const primary = ingest('primary');
+  const backup = ingest('backup');
   return {
     id: event.id,
     name: event.name,
     status: event.status,
     activeInput: event.activeInput,
     failover: presentFailover(event),
-    ingest: { primary: ingest('primary'), backup: ingest('backup') },
+    ingest: { primary, backup },
     destinations: event.destinations.map((d) => ({
       id: d.id,
       name: d.name,
@@ -30,6 +33,7 @@ export function presentEvent(event: EventRecord, ingestServerUrl: string): Event
       state: d.state,
       restarts: d.restarts,
     })),
+    warnings: primary.media && backup.media ? compareInputs(primary.media, backup.media) : [],
     createdAt: event.createdAt.toISOString(),
     updatedAt: event.updatedAt.toISOString(),
   };
