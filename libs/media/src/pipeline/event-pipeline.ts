@@ -61,10 +61,11 @@ export class EventPipeline {
   private currentSettings: SwitcherSettings;
   private readonly ticker: NodeJS.Timeout;
   private readonly mediaReporter: NodeJS.Timeout;
-  private readonly media: Record<InputRole, { stats: InputMediaStats; sessions: number; reported: string }> = {
-    primary: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
-    backup: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
-  };
+  private readonly media: Record<InputRole, { stats: InputMediaStats; sessions: number; reported: string }> =
+    {
+      primary: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
+      backup: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
+    };
 
   constructor(
     readonly eventId: string,
