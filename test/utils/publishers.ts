@@ -24,6 +24,13 @@ export interface Publisher {
   stop(signal?: 'SIGINT' | 'SIGKILL', graceMs?: number): Promise<ExitInfo>;
   /** SIGKILLs the process group now, without waiting (a crashed encoder); `exited` tells when it is gone. */
   kill(): void;
+  /**
+   * SIGSTOPs the process group: a frozen encoder. Its TCP connection stays open and nothing more is sent,
+   * so only a media watchdog notices (see ../shared media-facts: "Detecting a lost input").
+   */
+  pause(): void;
+  /** SIGCONTs a paused process group; the encoder carries on from where it stopped. */
+  resume(): void;
   /** The last `count` output lines (default 30), stream key masked, for assertion messages. */
   tail(count?: number): string;
 }
@@ -129,8 +136,14 @@ function launch(name: string, bin: string, args: string[], url: string): Publish
     name,
     pid: proc.pid,
     exited: proc.exited,
-    stop: (signal = 'SIGINT', graceMs = 5000) => proc.stop(signal, graceMs),
+    stop: (signal = 'SIGINT', graceMs = 5000) => {
+      // A paused encoder cannot act on SIGINT until it runs again.
+      proc.signal('SIGCONT');
+      return proc.stop(signal, graceMs);
+    },
     kill: () => proc.signal('SIGKILL'),
+    pause: () => proc.signal('SIGSTOP'),
+    resume: () => proc.signal('SIGCONT'),
     tail: (count = 30) => {
       const status = proc.exitStatus;
       return mask(`${proc.tail(count)}\n(${status ? describeExit(status) : 'running'})`);
