@@ -9,13 +9,15 @@ SHELL := /bin/bash
 
 step = @printf '\n==> %s\n' '$(1)'
 
-.PHONY: help deps node-deps build start test test-unit test-e2e lint format-check typecheck services-start \
+.PHONY: help deps node-deps build start test test-unit test-e2e test-faults bench bench-failover lint format-check typecheck services-start \
 	services-stop clean distclean
 
 help:
 	@echo 'make start       install, build, start PostgreSQL + Redis, the API and the relay (Ctrl-C stops all)'
 	@echo 'make test        install, build, then lint, format:check, typecheck, unit and e2e tests'
 	@echo 'make test-unit   unit tests      make test-e2e   e2e tests (they start their own servers)'
+	@echo 'make test-faults fault-injection suite (also run by make test)'
+	@echo 'make bench       media-path benchmark     make bench-failover   failover benchmark (docs/benchmarks.md)'
 	@echo 'make build       compile to dist/       make lint / format-check / typecheck'
 	@echo 'make deps        scripts/install-deps.sh'
 	@echo 'make services-start / services-stop     local PostgreSQL and Redis only'
@@ -43,6 +45,8 @@ test: deps
 	npm run test:unit
 	$(call step,npm run test:e2e)
 	npm run test:e2e
+	$(call step,npm run test:faults)
+	npm run test:faults
 
 test-unit: deps
 	$(call step,npm run test:unit)
@@ -51,6 +55,18 @@ test-unit: deps
 test-e2e: deps
 	$(call step,npm run test:e2e)
 	npm run test:e2e
+
+test-faults: deps
+	$(call step,npm run test:faults)
+	npm run test:faults
+
+bench: deps
+	$(call step,npm run bench)
+	npm run bench
+
+bench-failover: deps
+	$(call step,npm run bench:failover)
+	npm run bench:failover
 
 # Lint, format and type checks need node_modules and the Prisma client, not a build.
 node-deps:
