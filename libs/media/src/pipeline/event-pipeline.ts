@@ -3,10 +3,12 @@ import { FfmpegLeg } from '../legs/ffmpeg-leg';
 import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
 import type { InputMediaInfo } from '../probe/media-info';
 import { InputMediaStats } from '../probe/media-stats';
+import type { SlateClipCache } from '../slate/slate-clip-cache';
 import { FailoverSwitcher } from '../switcher/failover-switcher';
 import { ProgramOutput } from '../switcher/program-output';
-import type { SwitcherSettings } from '../switcher/switcher-types';
+import type { InputRates, SwitcherSettings } from '../switcher/switcher-types';
 import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
+import { ProgramSlate, type SlateStart } from './program-slate';
 
 /** How often stall detection and failback run (ms). */
 const TICK_INTERVAL_MS = 100;
@@ -48,6 +50,9 @@ export function ffmpegLegFactory(ffmpegPath: string): LegFactory {
  * Lifecycle: created when an input publishes or the event starts; `start()` marks the event on air
  * (legs start as soon as the program has a keyframe); `stop()` closes the legs cleanly. Legs that exit
  * on their own are reported to the listener, which schedules `restartLeg()` with backoff.
+ *
+ * Slate (with `slateClips`): when both inputs are down while on air and `slateTimeoutMs` > 0, the legs
+ * stay on a slate (see {@link ProgramSlate}); when it times out the legs close and the pipeline stops.
  */
 export class EventPipeline {
   readonly program = new ProgramOutput();
@@ -61,32 +66,47 @@ export class EventPipeline {
   private currentSettings: SwitcherSettings;
   private readonly ticker: NodeJS.Timeout;
   private readonly mediaReporter: NodeJS.Timeout;
+  private readonly slate: ProgramSlate | null;
   private readonly media: Record<InputRole, { stats: InputMediaStats; sessions: number; reported: string }> =
     {
       primary: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
       backup: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
     };
 
+  /** @param slateClips slate clips of this relay; null: no slate (the program holds with no media). */
   constructor(
     readonly eventId: string,
     settings: SwitcherSettings,
     private readonly listener: PipelineListener,
     private readonly createLeg: LegFactory,
+    slateClips: SlateClipCache | null = null,
   ) {
     this.currentSettings = settings;
-    this.switcher = new FailoverSwitcher(this.program, settings, {
-      inputStateChanged: (role, state, reason) => {
-        listener.inputStateChanged(eventId, role, state, reason);
-        for (const o of this.observers) o.inputStateChanged?.(role, state, reason);
+    this.switcher = new FailoverSwitcher(
+      this.program,
+      settings,
+      {
+        inputStateChanged: (role, state, reason) => {
+          listener.inputStateChanged(eventId, role, state, reason);
+          for (const o of this.observers) o.inputStateChanged?.(role, state, reason);
+        },
+        switched: (decision) => {
+          this.slate?.inputReturned(decision.to);
+          listener.switched(eventId, decision, this.started);
+          for (const o of this.observers) o.switched?.(decision);
+          this.slate?.prepare(this.mediaOf(decision.to));
+          this.goLiveIfReady();
+        },
+        programInterrupted: (reason) => {
+          listener.programInterrupted(eventId, reason);
+          if (this.announcedLive) this.slate?.open(this.bothDownReason(reason), this.slateTimeoutMs);
+        },
+        flapDampingChanged: (active, reason) => listener.flapDampingChanged(eventId, active, reason),
       },
-      switched: (decision) => {
-        listener.switched(eventId, decision, this.started);
-        for (const o of this.observers) o.switched?.(decision);
-        this.goLiveIfReady();
-      },
-      programInterrupted: (reason) => listener.programInterrupted(eventId, reason),
-      flapDampingChanged: (active, reason) => listener.flapDampingChanged(eventId, active, reason),
-    });
+      Date.now,
+      (role) => this.ratesOf(role),
+    );
+    this.slate = slateClips ? this.createSlate(slateClips) : null;
     this.ticker = setInterval(() => this.switcher.tick(), TICK_INTERVAL_MS);
     this.ticker.unref();
     this.mediaReporter = setInterval(() => this.reportMedia(), MEDIA_REPORT_INTERVAL_MS);
@@ -131,8 +151,47 @@ export class EventPipeline {
     const now = Date.now();
     for (const role of ['primary', 'backup'] as const) {
       if (this.switcher.inputState(role) === 'offline') continue;
-      this.reportMediaOf(role, this.media[role].stats.snapshot(now));
+      const info = this.media[role].stats.snapshot(now);
+      this.reportMediaOf(role, info);
+      if (this.switcher.activeInput === role) this.slate?.prepare(info);
     }
+  }
+
+  private mediaOf(role: InputRole): InputMediaInfo {
+    return this.media[role].stats.snapshot(Date.now());
+  }
+
+  /** An input's bitrate (audio + video) and frame rate (measured, else declared), for switch signals. */
+  private ratesOf(role: InputRole): InputRates {
+    const { video, audio } = this.mediaOf(role);
+    const kbps = [video?.bitrateKbps, audio?.bitrateKbps].filter((v): v is number => typeof v === 'number');
+    return {
+      bitrateKbps: kbps.length > 0 ? kbps.reduce((a, b) => a + b, 0) : null,
+      frameRate: video?.measuredFrameRate ?? video?.frameRate ?? null,
+    };
+  }
+
+  private get slateTimeoutMs(): number {
+    return this.currentSettings.slateTimeoutMs ?? 0;
+  }
+
+  private bothDownReason(reason: string): string {
+    const state = (role: InputRole): string => `${role} ${this.switcher.inputState(role)}`;
+    return `both inputs down: ${reason} (${state('primary')}, ${state('backup')})`;
+  }
+
+  private createSlate(clips: SlateClipCache): ProgramSlate {
+    return new ProgramSlate(
+      {
+        startFiller: (filler) => this.switcher.startFiller(filler),
+        stopFiller: () => this.switcher.stopFiller(),
+        closeLegs: () => this.stop(),
+        started: (start) => this.listener.slateStarted?.(this.eventId, start),
+        ended: (end) => this.listener.slateEnded?.(this.eventId, end),
+        deadlineChanged: (start) => this.listener.slateDeadlineChanged?.(this.eventId, start),
+      },
+      clips,
+    );
   }
 
   private reportMediaOf(role: InputRole, info: InputMediaInfo | null): void {
@@ -150,6 +209,12 @@ export class EventPipeline {
   updateSettings(settings: SwitcherSettings): void {
     this.currentSettings = settings;
     this.switcher.updateSettings(settings);
+    this.slate?.updateTimeout(this.slateTimeoutMs);
+  }
+
+  /** The slate on air now (since, endsAt, …), or null. */
+  get slateOnAir(): SlateStart | null {
+    return this.slate?.current ?? null;
   }
 
   /** Puts the event on air with these destinations. Idempotent. */
@@ -204,6 +269,7 @@ export class EventPipeline {
 
   /** Closes every leg cleanly and leaves the event off air; inputs stay attached. */
   async stop(): Promise<void> {
+    this.slate?.close('stopped', 'the event was stopped');
     this.started = false;
     this.announcedLive = false;
     await Promise.all([...this.legs.values()].map((slot) => this.closeLeg(slot)));
@@ -231,6 +297,8 @@ export class EventPipeline {
   private goLiveIfReady(): void {
     if (!this.started || this.announcedLive || !this.program.hasKeyframe) return;
     this.announcedLive = true;
+    const onAir = this.switcher.activeInput;
+    if (onAir) this.slate?.prepare(this.mediaOf(onAir));
     this.listener.programLive(this.eventId);
     for (const spec of this.desired) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
   }

@@ -4,6 +4,7 @@ import type { OutboundLegState } from '../legs/outbound-leg';
 import type { InputFeedState } from '../switcher/input-feed';
 import type { InputMediaInfo } from '../probe/media-info';
 import type { SwitchDecision } from '../switcher/switcher-types';
+import type { SlateEnd, SlateStart } from './program-slate';
 
 /** A destination as the pipeline needs it. `publishUrl` holds the stream key: a secret. */
 export interface LegSpec {
@@ -25,6 +26,15 @@ export interface PipelineListener {
   flapDampingChanged(eventId: string, active: boolean, reason: string): void;
   /** What was probed of an input's media changed (null: the input has no publisher). */
   inputMediaChanged(eventId: string, role: InputRole, media: InputMediaInfo | null): void;
+  /** Both inputs down while on air: the legs are on the slate until `start.endsAt` (see ProgramSlate). */
+  slateStarted?(eventId: string, start: SlateStart): void;
+  /** slateTimeoutMs changed while on the slate: the legs now close at `start.endsAt`. */
+  slateDeadlineChanged?(eventId: string, start: SlateStart): void;
+  /**
+   * The slate ended: an input came back, the event stopped, the slate was turned off, no clip could be
+   * made, or it timed out (`legsClosed`: the legs were closed and the pipeline is stopped).
+   */
+  slateEnded?(eventId: string, end: SlateEnd): void;
   /** The started event's program has media: legs are starting. */
   programLive(eventId: string): void;
   legStateChanged(eventId: string, destinationId: string, state: OutboundLegState): void;

@@ -7,6 +7,9 @@ import { ProgramTimeline } from './program-timeline';
 import {
   DEFAULT_FLAP_DAMPING,
   DEFAULT_MAX_DRIFT_MS,
+  type InputMeter,
+  type InputRates,
+  type ProgramFiller,
   type SwitchDecision,
   type SwitchKind,
   type SwitcherListener,
@@ -27,6 +30,8 @@ interface PendingSwitch {
   readonly decidedAt: number;
   /** Age of the lost input's last media frame when decided; null for a planned switch. */
   readonly lostAgeMs: number | null;
+  /** The lost input's rates when decided; null for a planned switch. */
+  readonly lostRates: InputRates | null;
 }
 
 const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : 'primary');
@@ -45,6 +50,8 @@ const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : '
  * - Flap damping: after `maxFailovers` failovers within `windowMs`, failback waits until both inputs
  *   have been free of losses for `stableMs`.
  * - Timestamps: see {@link ProgramTimeline}: continuous, monotonic, drift bounded by `maxDriftMs`.
+ * - Filler: while no input is on air, a {@link ProgramFiller} (the slate) may be placed on the program
+ *   timeline like an input ({@link startFiller}); the first input to go on air again stops it.
  *
  * Not thread-safe; all calls come from the event loop. No allocation besides the forwarded tag.
  */
@@ -60,12 +67,18 @@ export class FailoverSwitcher {
   private timeline: ProgramTimeline;
   private readonly damper: FlapDamper;
   private interruptedSince: number | null = null;
+  private filler: ProgramFiller | null = null;
 
+  /**
+   * @param clock wall clock in ms.
+   * @param meter the inputs' measured rates, recorded with each switch (none by default).
+   */
   constructor(
     private readonly program: ProgramOutput,
     private settings: SwitcherSettings,
     private readonly listener: SwitcherListener,
     private readonly clock: () => number = Date.now,
+    private readonly meter: InputMeter = () => null,
   ) {
     this.timeline = new ProgramTimeline(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
     this.damper = new FlapDamper(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
@@ -74,6 +87,11 @@ export class FailoverSwitcher {
   /** The input on air, or null while the program has none. */
   get activeInput(): InputRole | null {
     return this.active;
+  }
+
+  /** Whether a filler (the slate) is on air. */
+  get fillerOnAir(): boolean {
+    return this.filler !== null;
   }
 
   /** Whether flap damping currently holds failback back. */
@@ -148,12 +166,35 @@ export class FailoverSwitcher {
    * The program's cached GOP is dropped so legs start with the new choice; timestamps stay continuous.
    */
   restartSelection(): void {
+    this.stopFiller();
     this.active = null;
     this.pending = null;
     this.lastOnAir = null;
     this.interruptedSince = null;
     this.program.dropCachedGop();
     this.decide();
+  }
+
+  /**
+   * Puts `filler` on air while no input is: placed on the program timeline like an input (its DTS 0 one
+   * frame interval after the last program tag), so its sequence headers and media reach every reader and
+   * timestamps stay continuous. Returns false, doing nothing, when an input or another filler is on air.
+   */
+  startFiller(filler: ProgramFiller): boolean {
+    if (this.active !== null || this.filler !== null) return false;
+    this.timeline.beginSwitch(0, this.clock());
+    this.filler = filler;
+    filler.start((tag) => {
+      if (this.filler === filler) this.forward(tag);
+    });
+    return true;
+  }
+
+  /** Takes the filler off air (the program then holds with no media until an input goes on air). */
+  stopFiller(): void {
+    const filler = this.filler;
+    this.filler = null;
+    filler?.stop();
   }
 
   /** Stall detection, recovery, failback and flap damping; call every 100 ms or so. */
@@ -235,11 +276,9 @@ export class FailoverSwitcher {
       const next = this.feeds[other(lost.role)];
       if (next.state === 'live') {
         this.recordFailover(now, reason);
-        this.switchTo(
-          next,
-          { to: next.role, kind: this.kindFor(next.role), reason, decidedAt: now, lostAgeMs },
-          true,
-        );
+        const kind = this.kindFor(next.role);
+        const lostRates = this.meter(lost.role);
+        this.switchTo(next, { to: next.role, kind, reason, decidedAt: now, lostAgeMs, lostRates }, true);
       } else {
         this.interrupt(reason);
       }
@@ -255,6 +294,7 @@ export class FailoverSwitcher {
           reason: `${candidate.role} live`,
           decidedAt: now,
           lostAgeMs: null,
+          lostRates: null,
         };
         this.switchTo(candidate, pending, false);
       }
@@ -272,7 +312,14 @@ export class FailoverSwitcher {
       now - primary.healthySince >= this.settings.failbackAfterMs
     ) {
       const reason = `primary healthy for ${now - primary.healthySince} ms`;
-      this.pending = { to: 'primary', kind: 'failback', reason, decidedAt: now, lostAgeMs: null };
+      this.pending = {
+        to: 'primary',
+        kind: 'failback',
+        reason,
+        decidedAt: now,
+        lostAgeMs: null,
+        lostRates: null,
+      };
     }
   }
 
@@ -331,6 +378,7 @@ export class FailoverSwitcher {
     let base = replay[0]!.timestamp;
     for (const tag of replay) base = Math.min(base, tag.timestamp);
     const from = this.lastOnAir;
+    this.stopFiller();
     const placement = this.timeline.beginSwitch(base, now);
     this.active = feed.role;
     this.lastOnAir = feed.role;
@@ -340,6 +388,7 @@ export class FailoverSwitcher {
     if (feed.videoConfig) this.emit(feed.videoConfig, placement.start);
     if (feed.audioConfig) this.emit(feed.audioConfig, placement.start);
     for (const tag of replay) this.forward(tag);
+    const rates = this.meter(feed.role);
     this.listener.switched({
       kind: pending.kind,
       from,
@@ -356,6 +405,10 @@ export class FailoverSwitcher {
         driftMs: placement.driftMs,
         recentFailovers: this.damper.recentFailovers(now),
         newInputFrames: feed.frames,
+        newInputBitrateKbps: rates?.bitrateKbps ?? null,
+        newInputFrameRate: rates?.frameRate ?? null,
+        lostInputBitrateKbps: pending.lostRates?.bitrateKbps ?? null,
+        lostInputFrameRate: pending.lostRates?.frameRate ?? null,
       },
     } satisfies SwitchDecision);
   }

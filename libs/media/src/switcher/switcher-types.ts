@@ -1,4 +1,5 @@
 import type { InputRole } from '../ingest/ingest-types';
+import type { FlvTag } from '../protocols/flv/flv-tag';
 import type { FlapDampingSettings } from './flap-damper';
 import type { InputFeedState } from './input-feed';
 
@@ -22,6 +23,11 @@ export interface SwitcherSettings {
   readonly detectFrozenTimestamps?: boolean;
   /** Most the program may run behind or ahead of the wall clock across switches. Default 2000. */
   readonly maxDriftMs?: number;
+  /**
+   * Both inputs down while the event is on air: the legs stay on a slate this long (ms), then close.
+   * 0 disables the slate (the program holds with no media). Default 0 here; events default to 300000.
+   */
+  readonly slateTimeoutMs?: number;
 }
 
 export const DEFAULT_FLAP_DAMPING: FlapDampingSettings = {
@@ -50,6 +56,37 @@ export interface SwitchSignals {
   readonly recentFailovers: number;
   /** Media frames received from the new input in its current session. */
   readonly newInputFrames: number;
+  /** The new input's bitrate (audio + video, kbit/s) and measured frame rate (fps) when it went on air. */
+  readonly newInputBitrateKbps: number | null;
+  readonly newInputFrameRate: number | null;
+  /** The lost input's bitrate (kbit/s) and frame rate (fps) when the switch was decided; null if planned. */
+  readonly lostInputBitrateKbps: number | null;
+  readonly lostInputFrameRate: number | null;
+}
+
+/** An input's measured rates, for the switch signals; null fields when not measured yet. */
+export interface InputRates {
+  /** Audio + video tag bytes over the last few seconds of wall clock, kbit/s. */
+  readonly bitrateKbps: number | null;
+  /** Video frames per second measured from the DTS (else declared by the SPS). */
+  readonly frameRate: number | null;
+}
+
+/** Measures an input's rates (see probe/InputMediaStats); null when nothing is known. */
+export type InputMeter = (role: InputRole) => InputRates | null;
+
+/**
+ * A stand-in program source played while no input is on air: the slate (see ../slate). The switcher
+ * places it on the program timeline like an input, so program timestamps stay continuous.
+ */
+export interface ProgramFiller {
+  /**
+   * Starts emitting tags through `emit`: the AVC and AAC sequence headers first, then media whose DTS
+   * (ms) starts at 0 and never goes back. `emit` must only be called from the event loop (timers).
+   */
+  start(emit: (tag: FlvTag) => void): void;
+  /** Stops at once; `emit` is not called again. Idempotent. */
+  stop(): void;
 }
 
 /** A switch of the program to another input, with the signals that caused it. */
