@@ -64,11 +64,27 @@ export interface DestinationJson {
   restarts: number;
 }
 
+/** While both inputs are down and the legs are kept on the slate (ISO 8601 times). */
+export interface SlateJson {
+  /** When both inputs were found down. */
+  since: string;
+  /** When the legs close and the event ends unless an input comes back (`since + slateTimeoutMs`). */
+  endsAt: string;
+}
+
 export interface EventJson {
   id: string;
   name: string;
   status: EventStatus;
+  /**
+   * Why the event is in its status, in plain words, or null when there is nothing to explain, e.g.
+   * "ended: no input for 300 s: the slate timed out and the legs were closed",
+   * "ended: stopped with POST /v1/events/:id/stop", "on the slate: both inputs down: …".
+   */
+  statusReason: string | null;
   activeInput: InputRole | null;
+  /** Non-null while the legs are on the slate (both inputs down); activeInput is then null. */
+  slate: SlateJson | null;
   failover: FailoverSettingsJson;
   ingest: { primary: IngestJson; backup: IngestJson };
   destinations: DestinationJson[];

@@ -7,6 +7,8 @@ import type {
   LegFailure,
   OutboundLegState,
   PipelineListener,
+  SlateEnd,
+  SlateStart,
   SwitchDecision,
 } from '@relay/media';
 import { EnvironmentVariables } from '@relay/config';
@@ -31,6 +33,7 @@ const LEG_STATE: Record<OutboundLegState, LegState> = {
 export class PipelineEventsListener implements PipelineListener {
   private readonly logger = new Logger('Pipeline');
   private readonly wasLive = new Map<string, boolean>();
+  private readonly slateTimeoutListeners: Array<(eventId: string) => void> = [];
 
   constructor(
     private readonly repository: RelayRepository,
@@ -75,6 +78,7 @@ export class PipelineEventsListener implements PipelineListener {
     );
     this.writes.enqueue(eventId, type, async () => {
       await this.repository.setActiveInput(eventId, decision.to);
+      await this.repository.clearLiveStatusReason(eventId);
       await this.repository.addTimeline(eventId, type, {
         input: decision.to,
         detail: {
@@ -90,6 +94,10 @@ export class PipelineEventsListener implements PipelineListener {
           driftMs: decision.signals.driftMs,
           recentFailovers: decision.signals.recentFailovers,
           newInputFrames: decision.signals.newInputFrames,
+          newInputBitrateKbps: decision.signals.newInputBitrateKbps,
+          newInputFrameRate: decision.signals.newInputFrameRate,
+          lostInputBitrateKbps: decision.signals.lostInputBitrateKbps,
+          lostInputFrameRate: decision.signals.lostInputFrameRate,
         },
       });
     });
@@ -101,6 +109,75 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.setActiveInput(eventId, null);
       await this.repository.addTimeline(eventId, 'program_interrupted', { detail: { reason } });
     });
+  }
+
+  slateStarted(eventId: string, start: SlateStart): void {
+    const p = start.params;
+    this.logger.warn(`Event ${eventId}: the slate is on air until ${iso(start.endsAt)} (${start.reason})`);
+    this.writes.enqueue(eventId, 'slate started', async () => {
+      await this.repository.setSlate(
+        eventId,
+        new Date(start.since),
+        new Date(start.endsAt),
+        slateReason(start),
+      );
+      await this.repository.addTimeline(eventId, 'slate_started', {
+        detail: {
+          reason: start.reason,
+          since: iso(start.since),
+          endsAt: iso(start.endsAt),
+          width: p.width,
+          height: p.height,
+          frameRate: Math.round((p.frameRateNum / p.frameRateDen) * 1000) / 1000,
+          profile: p.profile,
+          level: p.level,
+          sampleRate: p.sampleRate,
+          channels: p.channels,
+          encodeMs: start.encodeMs,
+          onAirAfterMs: start.onAirAfterMs,
+        },
+      });
+    });
+  }
+
+  slateDeadlineChanged(eventId: string, start: SlateStart): void {
+    this.logger.log(`Event ${eventId}: the slate now ends at ${iso(start.endsAt)}`);
+    this.writes.enqueue(eventId, 'slate deadline', () =>
+      this.repository.setSlate(eventId, new Date(start.since), new Date(start.endsAt), slateReason(start)),
+    );
+  }
+
+  slateEnded(eventId: string, end: SlateEnd): void {
+    this.logger.warn(`Event ${eventId}: the slate ended (${end.reason})`);
+    const detail = {
+      cause: end.cause,
+      reason: end.reason,
+      input: end.input,
+      onSlateMs: end.endedAt - end.since,
+      wasOnAir: end.wasOnAir,
+      legsClosed: end.legsClosed,
+    };
+    this.writes.enqueue(eventId, 'slate ended', async () => {
+      if (end.cause === 'timeout') {
+        await this.repository.endAfterSlate(eventId, `ended: ${end.reason}`, detail);
+        return;
+      }
+      // stopped: the API has set the reason; input-returned: nothing left to explain.
+      const reason = {
+        stopped: undefined,
+        'input-returned': null,
+        disabled: `no input on air: ${end.reason}`,
+        failed: `no input on air: ${end.reason}`,
+      }[end.cause];
+      await this.repository.clearSlate(eventId, reason);
+      await this.repository.addTimeline(eventId, 'slate_ended', { input: end.input ?? undefined, detail });
+    });
+    if (end.legsClosed) for (const listener of this.slateTimeoutListeners) listener(eventId);
+  }
+
+  /** Calls `listener` when an event's slate timed out: its legs are closed and its pipeline stopped. */
+  onSlateTimedOut(listener: (eventId: string) => void): void {
+    this.slateTimeoutListeners.push(listener);
   }
 
   inputMediaChanged(eventId: string, role: InputRole, media: InputMediaInfo | null): void {
@@ -177,4 +254,11 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.addTimeline(eventId, 'leg_restarted', { destinationId, detail: { attempt } });
     });
   }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The event's status reason while on the slate, in plain words. */
+function slateReason(start: SlateStart): string {
+  return `on the slate: ${start.reason}; the legs close at ${iso(start.endsAt)} unless an input comes back`;
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvironmentVariables } from '@relay/config';
 import {
+  encodeSlateClip,
   EventPipeline,
   ffmpegLegFactory,
+  SlateClipCache,
   type LegFactory,
   type PublishSink,
   type PublishTarget,
@@ -21,6 +23,8 @@ export class PipelinesService implements OnApplicationShutdown {
   private readonly logger = new Logger('Pipelines');
   private readonly pipelines = new Map<string, EventPipeline>();
   private readonly createLeg: LegFactory;
+  /** Slate clips, shared by every event of this relay (one encode per parameter set). */
+  private readonly slateClips: SlateClipCache;
   private readonly goneListeners: Array<(eventId: string) => void> = [];
   private readonly stoppingListeners: Array<(eventId: string) => void> = [];
 
@@ -31,13 +35,17 @@ export class PipelinesService implements OnApplicationShutdown {
     config: EnvironmentVariables,
   ) {
     this.createLeg = ffmpegLegFactory(config.FFMPEG_PATH);
+    this.slateClips = new SlateClipCache((params) =>
+      encodeSlateClip(params, { ffmpegPath: config.FFMPEG_PATH }),
+    );
+    this.listener.onSlateTimedOut((eventId) => void this.afterSlateTimeout(eventId));
   }
 
   /** The pipeline of an event, created with `settings` when missing. */
   ensure(eventId: string, settings: SwitcherSettings): EventPipeline {
     let pipeline = this.pipelines.get(eventId);
     if (!pipeline) {
-      pipeline = new EventPipeline(eventId, settings, this.listener, this.createLeg);
+      pipeline = new EventPipeline(eventId, settings, this.listener, this.createLeg, this.slateClips);
       this.pipelines.set(eventId, pipeline);
     }
     return pipeline;
@@ -118,6 +126,8 @@ export class PipelinesService implements OnApplicationShutdown {
 
   /** Restarts the pipelines of events that were on air when the relay last stopped. */
   async resumeOnAirEvents(): Promise<void> {
+    const slates = await this.repository.clearStaleSlates();
+    if (slates > 0) this.logger.warn(`Cleared ${slates} slate window(s) left open by a previous relay`);
     const orphaned = await this.repository.abortOrphanedRehearsals(
       'the relay restarted during the rehearsal',
     );
@@ -129,6 +139,14 @@ export class PipelinesService implements OnApplicationShutdown {
     await Promise.all([...this.pipelines.values()].map((p) => p.dispose()));
     this.pipelines.clear();
     await this.writes.drain();
+  }
+
+  /** The slate timed out: the pipeline closed its legs and stopped; the event has ended. */
+  private async afterSlateTimeout(eventId: string): Promise<void> {
+    for (const listener of this.stoppingListeners) listener(eventId);
+    this.writes.enqueue(eventId, 'legs idle', () => this.repository.resetLegStates(eventId));
+    await this.releaseIfUnused(eventId);
+    this.logger.log(`Event ${eventId} ended: the slate timed out`);
   }
 
   private async releaseIfUnused(eventId: string): Promise<void> {

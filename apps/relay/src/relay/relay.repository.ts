@@ -6,6 +6,9 @@ import { Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 /** Timeline entry types the relay writes (prisma enum TimelineType). */
 export type RelayTimelineType = Prisma.TimelineEntryCreateManyInput['type'];
 
+/** A timeline entry's detail: flat JSON. */
+export type TimelineDetail = Record<string, string | number | boolean | null>;
+
 /** What the relay needs to run an event's pipeline. */
 export interface PipelineConfig {
   readonly eventId: string;
@@ -79,6 +82,79 @@ export class RelayRepository {
     await this.run(() => this.prisma.event.updateMany({ where: { id: eventId }, data: { activeInput } }));
   }
 
+  /** The event is on the slate from `since` until `endsAt` (also when the deadline moves). */
+  async setSlate(eventId: string, since: Date, endsAt: Date, statusReason: string): Promise<void> {
+    await this.run(() =>
+      this.prisma.event.updateMany({
+        where: { id: eventId, status: { in: ['standby', 'live'] } },
+        data: { slateSince: since, slateEndsAt: endsAt, statusReason },
+      }),
+    );
+  }
+
+  /**
+   * The slate ended while the event stays on air (an input came back, the slate was turned off or
+   * failed) or was stopped: clears the slate window and sets the status reason (null: nothing to explain;
+   * undefined: unchanged).
+   */
+  async clearSlate(eventId: string, statusReason: string | null | undefined): Promise<void> {
+    await this.run(() =>
+      this.prisma.event.updateMany({
+        where: { id: eventId },
+        data: {
+          slateSince: null,
+          slateEndsAt: null,
+          ...(statusReason !== undefined ? { statusReason } : {}),
+        },
+      }),
+    );
+  }
+
+  /** Clears a status reason left from an earlier part of the show (an input is on air again). */
+  async clearLiveStatusReason(eventId: string): Promise<void> {
+    await this.run(() =>
+      this.prisma.event.updateMany({
+        where: { id: eventId, status: { in: ['standby', 'live'] }, statusReason: { not: null } },
+        data: { statusReason: null },
+      }),
+    );
+  }
+
+  /**
+   * The slate timed out and the legs were closed: standby/live → ended with `statusReason`, no active
+   * input, no slate, with the slate_ended and event_stopped entries, in one transaction. Returns whether
+   * the status changed (false when the event was stopped or deleted meanwhile).
+   */
+  async endAfterSlate(eventId: string, statusReason: string, detail: TimelineDetail): Promise<boolean> {
+    return this.run(() =>
+      this.prisma.$transaction(async (tx) => {
+        const changed = await tx.event.updateMany({
+          where: { id: eventId, status: { in: ['standby', 'live'] } },
+          data: { status: 'ended', statusReason, activeInput: null, slateSince: null, slateEndsAt: null },
+        });
+        if (changed.count === 0) return false;
+        await tx.timelineEntry.createMany({
+          data: [
+            { eventId, type: 'slate_ended', detail },
+            { eventId, type: 'event_stopped', detail: { status: 'ended', reason: statusReason } },
+          ],
+        });
+        return true;
+      }),
+    );
+  }
+
+  /** Forgets slate windows left open by a relay that stopped (none is on air after a restart). */
+  async clearStaleSlates(): Promise<number> {
+    const result = await this.run(() =>
+      this.prisma.event.updateMany({
+        where: { slateSince: { not: null } },
+        data: { slateSince: null, slateEndsAt: null, statusReason: null },
+      }),
+    );
+    return result.count;
+  }
+
   /** standby → live; returns whether it changed. */
   async markLive(eventId: string): Promise<boolean> {
     const result = await this.run(() =>
@@ -113,11 +189,7 @@ export class RelayRepository {
   async addTimeline(
     eventId: string,
     type: RelayTimelineType,
-    entry: {
-      input?: InputRole;
-      destinationId?: string;
-      detail?: Record<string, string | number | boolean | null>;
-    },
+    entry: { input?: InputRole; destinationId?: string; detail?: TimelineDetail },
   ): Promise<void> {
     await this.run(() =>
       this.prisma.timelineEntry.createMany({
@@ -199,6 +271,7 @@ function settingsOf(event: {
   stallTimeoutMs: number;
   failbackAfterMs: number;
   switchAt: 'cached_keyframe' | 'next_keyframe';
+  slateTimeoutMs: number;
   flapMaxFailovers: number;
   flapWindowMs: number;
   flapStableMs: number;
@@ -215,5 +288,6 @@ function settingsOf(event: {
       stableMs: event.flapStableMs,
     },
     detectFrozenTimestamps: event.detectFrozenTimestamps,
+    slateTimeoutMs: event.slateTimeoutMs,
   };
 }

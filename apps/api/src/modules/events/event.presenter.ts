@@ -22,7 +22,12 @@ export function presentEvent(event: EventRecord, ingestServerUrl: string): Event
     id: event.id,
     name: event.name,
     status: event.status,
+    statusReason: event.statusReason,
     activeInput: event.activeInput,
+    slate:
+      event.slateSince && event.slateEndsAt
+        ? { since: event.slateSince.toISOString(), endsAt: event.slateEndsAt.toISOString() }
+        : null,
     failover: presentFailover(event),
     ingest: { primary, backup },
     destinations: event.destinations.map((d) => ({

@@ -78,7 +78,10 @@ export class EventsRepository {
     from: EventStatus[],
     to: EventStatus,
     timelineType: 'event_started' | 'event_stopped',
-    extra: Pick<Prisma.EventUpdateManyMutationInput, 'activeInput'> = {},
+    extra: Pick<
+      Prisma.EventUpdateManyMutationInput,
+      'activeInput' | 'statusReason' | 'slateSince' | 'slateEndsAt'
+    > = {},
   ): Promise<boolean> {
     return this.run(() =>
       this.prisma.$transaction(async (tx) => {
@@ -87,7 +90,10 @@ export class EventsRepository {
           data: { status: to, ...extra },
         });
         if (changed.count === 0) return false;
-        await tx.timelineEntry.create({ data: { eventId: id, type: timelineType, detail: { status: to } } });
+        const reason = typeof extra.statusReason === 'string' ? { reason: extra.statusReason } : {};
+        await tx.timelineEntry.create({
+          data: { eventId: id, type: timelineType, detail: { status: to, ...reason } },
+        });
         return true;
       }),
     );

@@ -89,14 +89,22 @@ export class EventsService {
 
   async start(organizationId: string, id: string): Promise<EventJson> {
     await this.get(organizationId, id);
-    await this.events.transition(id, ['idle', 'ended'], 'standby', 'event_started');
+    await this.events.transition(id, ['idle', 'ended'], 'standby', 'event_started', {
+      statusReason: null,
+      slateSince: null,
+      slateEndsAt: null,
+    });
     await this.pipeline.request(EventPipelineJob.Start, id);
     return this.present(await this.get(organizationId, id));
   }
 
   async stop(organizationId: string, id: string): Promise<EventJson> {
     await this.get(organizationId, id);
-    await this.events.transition(id, ['standby', 'live'], 'ended', 'event_stopped');
+    await this.events.transition(id, ['standby', 'live'], 'ended', 'event_stopped', {
+      statusReason: 'ended: stopped with POST /v1/events/:id/stop',
+      slateSince: null,
+      slateEndsAt: null,
+    });
     await this.pipeline.request(EventPipelineJob.Stop, id);
     return this.present(await this.get(organizationId, id));
   }
