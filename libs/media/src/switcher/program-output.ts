@@ -15,6 +15,11 @@ import type { ProgramPacket, ProgramReader } from './program-packet';
  * Every tag is encoded once (FLV spec E.4.1) and the same bytes go to every reader. It keeps what a
  * reader needs to start mid-stream, sent on attach in this order: metadata, AVC sequence header,
  * AAC sequence header, then the GOP since the last keyframe, re-stamped so the start has no gap.
+ *
+ * The metadata goes out at DTS 0: ffmpeg's FLV demuxer (5.1, flvdec.c) reads an onMetaData tag as
+ * metadata only at DTS 0, and any other as a packet of a new subtitle stream, which then holds every
+ * other stream in its muxer's interleaving queue for up to `max_interleave_delta` (10 s): measured, a
+ * leg started mid-show sent nothing for 9 s and stayed that far behind.
  */
 export class ProgramOutput {
   private readonly readers = new Set<ProgramReader>();
@@ -70,10 +75,11 @@ export class ProgramOutput {
   private startPackets(): ProgramPacket[] {
     const gop = this.gop.contents;
     const startTs = gop[0]?.tag.timestamp ?? 0;
-    const config = [this.metadata, this.videoConfig, this.audioConfig]
+    const metadata = this.metadata ? [restamp(this.metadata, 0)] : [];
+    const config = [this.videoConfig, this.audioConfig]
       .filter((p): p is ProgramPacket => p !== null)
       .map((p) => restamp(p, startTs));
-    return [...config, ...gop];
+    return [...metadata, ...config, ...gop];
   }
 }
 
