@@ -1,1 +1,5 @@
 export * from './queue-names';
+export * from './redis-connection';
+export * from './redis-checks';
+export * from './redis-availability';
+export * from './job-producer';

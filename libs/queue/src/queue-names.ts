@@ -57,32 +57,3 @@ export function legRestartDelayMs(
   const floor = Math.min(ceiling, minMs / 2);
   return Math.round(floor + random() * (ceiling - floor));
 }
-
-/**
- * ioredis connection options from a `redis://[user:password@]host[:port][/db]` or `rediss://` URL
- * (IANA "redis" URI scheme), for BullMQ's `connection`.
- *
- * @throws TypeError when the URL cannot be parsed.
- */
-export function redisConnectionFromUrl(url: string): {
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-  db: number;
-  tls?: Record<string, never>;
-  maxRetriesPerRequest: null;
-} {
-  const parsed = new URL(url);
-  const db = Number(parsed.pathname.replace(/^\//, '') || '0');
-  return {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(parsed.port || 6379),
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    db: Number.isInteger(db) ? db : 0,
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-    // BullMQ workers need blocking commands that never time out per request.
-    maxRetriesPerRequest: null,
-  };
-}
