@@ -1,10 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AppConfigModule, type EnvironmentVariables } from '@relay/config';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AppConfigModule, EnvironmentVariables } from '@relay/config';
 import { PrismaModule } from '@relay/prisma';
-import { redisConnectionFromUrl } from '@relay/queue';
+import { RedisAvailability, redisConnectionFromUrl } from '@relay/queue';
 import { ApiExceptionFilter } from './common/filters/api-exception.filter';
+import { JobQueueInterceptor } from './common/interceptors/job-queue.interceptor';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { DestinationsModule } from './modules/destinations/destinations.module';
 import { EventsModule } from './modules/events/events.module';
@@ -13,7 +14,7 @@ import { PipelineQueueModule } from './modules/pipeline/pipeline-queue.module';
 import { RehearsalsModule } from './modules/rehearsals/rehearsals.module';
 import { TimelineModule } from './modules/timeline/timeline.module';
 
-/** The REST API: `/healthz` and `/v1/*`. */
+/** The REST API: `/healthz`, `/readyz` and `/v1/*`. */
 @Module({})
 export class ApiModule {
   static forRoot(config: EnvironmentVariables): DynamicModule {
@@ -22,7 +23,8 @@ export class ApiModule {
       imports: [
         AppConfigModule.forRoot(config),
         PrismaModule.forRoot({ databaseUrl: config.DATABASE_URL }),
-        BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL) }),
+        // Fail fast: a request that needs the queue answers 503 rather than wait for Redis to return.
+        BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL, { failFast: true }) }),
         PipelineQueueModule,
         ApiKeysModule,
         EventsModule,
@@ -31,7 +33,19 @@ export class ApiModule {
         TimelineModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+      providers: [
+        {
+          provide: RedisAvailability,
+          inject: [EnvironmentVariables],
+          useFactory: async (env: EnvironmentVariables) => {
+            const redis = new RedisAvailability(env.REDIS_URL, { logger: new Logger('Redis') });
+            await redis.start();
+            return redis;
+          },
+        },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: JobQueueInterceptor },
+      ],
     };
   }
 }

@@ -3,9 +3,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
 import { applyMigrations } from '@relay/prisma';
+import { assertRedisFitForQueues, RedisStartupError } from '@relay/queue';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ApiModule } from './api.module';
+import { installGracefulShutdown } from './common/shutdown/graceful-shutdown';
 import { createValidationPipe } from './common/validation/validation-pipe';
 import { ApiKeysRepository } from './modules/api-keys/api-keys.repository';
 
@@ -21,6 +23,8 @@ function findMigrationsDir(): string {
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Api');
+  // Before anything else: a Redis that evicts keys would lose jobs later, silently.
+  await assertRedisFitForQueues(config.REDIS_URL, { logger: new Logger('Redis') });
   await applyMigrations(config.DATABASE_URL, findMigrationsDir(), new Logger('Migrations'));
 
   const app = await NestFactory.create(ApiModule.forRoot(config), {
@@ -28,7 +32,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: true,
   });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  installGracefulShutdown(app, { drainTimeoutMs: 10_000, closeTimeoutMs: 5_000, logger });
   if (config.RELAY_BOOTSTRAP_API_KEY)
     await app.get(ApiKeysRepository).ensureBootstrapKey(config.RELAY_BOOTSTRAP_API_KEY);
   await app.listen(config.PORT, config.BIND_HOST);
@@ -41,9 +45,8 @@ function levelsFrom(level: 'error' | 'warn' | 'log' | 'debug'): Array<'error' | 
 }
 
 bootstrap().catch((error: unknown) => {
-  // Config errors name the variable; anything else gets its message, never the environment.
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
-  );
+  // Config and Redis errors say what to fix; anything else gets its stack, never the environment.
+  const known = error instanceof ConfigError || error instanceof RedisStartupError;
+  process.stderr.write(`${known ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
   process.exit(1);
 });

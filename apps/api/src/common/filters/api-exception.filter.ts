@@ -1,9 +1,16 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DatabaseError } from '@relay/prisma';
+import { QueueUnavailableError } from '@relay/queue';
 import type { Response } from 'express';
 import { API_ERROR_STATUS, ApiError, ApiErrorCode, type ApiErrorBody } from '../errors/api-error';
 
-/** Maps every error to the single JSON error shape; unknown errors become 500 without internals. */
+/** Seconds a client is asked to wait (`Retry-After`) when a dependency is away (RFC 9110, 10.2.3). */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Maps every error to the single JSON error shape; unknown errors become 500 without internals. A database
+ * or job queue that is away becomes 503 `service_unavailable` naming it, with `Retry-After`.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
@@ -18,6 +25,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(error.details ? { details: error.details } : {}),
       },
     };
+    if (error.code === ApiErrorCode.ServiceUnavailable)
+      response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     response.status(API_ERROR_STATUS[error.code]).json(body);
   }
 
@@ -26,7 +35,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof DatabaseError && exception.kind === 'unavailable') {
       return new ApiError(
         ApiErrorCode.ServiceUnavailable,
-        'The database is unavailable; retry in a few seconds',
+        'The database (PostgreSQL) is unavailable; retry in a few seconds',
+      );
+    }
+    if (exception instanceof QueueUnavailableError) {
+      this.logger.warn(`Job queue unavailable: ${exception.message}`);
+      return new ApiError(
+        ApiErrorCode.ServiceUnavailable,
+        'The job queue (Redis) is unavailable, so the relay could not be told; retry in a few seconds',
       );
     }
     if (exception instanceof HttpException) {

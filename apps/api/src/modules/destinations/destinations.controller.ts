@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { DestinationJson } from '@relay/contracts';
 import { OrganizationId } from '../../common/decorators/organization-id.decorator';
+import { RequiresJobQueue } from '../../common/decorators/requires-job-queue.decorator';
 import { ApiKeyGuard } from '../../common/guards/api-key.guard';
 import { CreateDestinationDto } from './dto/create-destination.dto';
 import { DestinationsService } from './destinations.service';
@@ -11,6 +12,7 @@ export class DestinationsController {
   constructor(private readonly destinations: DestinationsService) {}
 
   @Post()
+  @RequiresJobQueue()
   create(
     @OrganizationId() org: string,
     @Param('eventId') eventId: string,
@@ -21,6 +23,7 @@ export class DestinationsController {
 
   @Delete(':destinationId')
   @HttpCode(204)
+  @RequiresJobQueue()
   remove(
     @OrganizationId() org: string,
     @Param('eventId') eventId: string,

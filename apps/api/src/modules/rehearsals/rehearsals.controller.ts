@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { RehearsalJson } from '@relay/contracts';
 import { OrganizationId } from '../../common/decorators/organization-id.decorator';
+import { RequiresJobQueue } from '../../common/decorators/requires-job-queue.decorator';
 import { ApiKeyGuard } from '../../common/guards/api-key.guard';
 import { CreateRehearsalDto } from './dto/create-rehearsal.dto';
 import { RehearsalsService } from './rehearsals.service';
@@ -12,6 +13,7 @@ export class RehearsalsController {
 
   @Post()
   @HttpCode(202)
+  @RequiresJobQueue()
   create(
     @OrganizationId() org: string,
     @Param('eventId') eventId: string,
