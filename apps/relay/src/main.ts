@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
+import { assertRedisFitForQueues, RedisAvailability, RedisStartupError } from '@relay/queue';
 import { IngestService } from './relay/ingest.service';
 import { PipelinesService } from './relay/pipelines.service';
 import { RelayModule } from './relay.module';
@@ -9,6 +10,8 @@ import { RelayModule } from './relay.module';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   process.title = 'restream-relay';
+  // Before anything else: a Redis that evicts keys would lose jobs later, silently.
+  await assertRedisFitForQueues(config.REDIS_URL, { logger: new Logger('Redis') });
   const app = await NestFactory.createApplicationContext(RelayModule.forRoot(config), {
     logger: (['error', 'warn', 'log', 'debug'] as const).slice(
       0,
@@ -16,14 +19,16 @@ async function bootstrap(): Promise<void> {
     ),
   });
   app.enableShutdownHooks();
+  // Media never waits on Redis; this only says, once, when queue work stalls and when it resumes.
+  void new RedisAvailability(config.REDIS_URL, { logger: new Logger('Redis') }).start();
   await app.get(IngestService).listen();
   await app.get(PipelinesService).resumeOnAirEvents();
   new Logger('Relay').log('Relay ready');
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
-  );
+  // Config and Redis errors say what to fix; anything else gets its stack, never the environment.
+  const known = error instanceof ConfigError || error instanceof RedisStartupError;
+  process.stderr.write(`${known ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
   process.exit(1);
 });

@@ -1,58 +1,161 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseError } from '@relay/prisma';
 
-/** Attempts of one write while the database is unavailable, and the pause between them (ms). */
-const MAX_ATTEMPTS = 20;
-const RETRY_DELAY_MS = 500;
-/** Writes queued per event beyond which the oldest are dropped (the media path never waits). */
-const MAX_QUEUED_PER_EVENT = 1000;
+/** Bounds of {@link EventWriteQueue}: how much it holds while the database is away, and for how long. */
+export interface EventWriteLimits {
+  /** Writes held across all events. */
+  maxQueued: number;
+  /** Writes held per event. */
+  maxQueuedPerEvent: number;
+  /** A write not done this long after it was queued is dropped, ms. */
+  maxAgeMs: number;
+  /** First pause after an `unavailable` failure, ms; doubled per attempt up to `retryMaxDelayMs`. */
+  retryMinDelayMs: number;
+  retryMaxDelayMs: number;
+}
 
 /**
- * Runs the relay's database writes off the media path: in order per event, retried while the database
- * is unavailable, never awaited by the caller.
+ * The relay's defaults: a PostgreSQL restart (seconds) or outage of up to 10 minutes loses nothing; a
+ * write is retried every 5 s at most, so recovery is seen within 5 s of the database's return.
  */
-@Injectable()
-export class EventWritesService {
-  private readonly logger = new Logger('EventWrites');
-  private readonly queues = new Map<string, { tail: Promise<void>; size: number }>();
+export const EVENT_WRITE_LIMITS: EventWriteLimits = {
+  maxQueued: 20_000,
+  maxQueuedPerEvent: 5_000,
+  maxAgeMs: 10 * 60_000,
+  retryMinDelayMs: 250,
+  retryMaxDelayMs: 5_000,
+};
 
-  /** Queues `write` after the event's earlier writes. `what` names it in logs (no secrets). */
+/** Where {@link EventWriteQueue} logs; Nest's `Logger` fits. */
+export interface EventWriteLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+interface QueuedWrite {
+  readonly what: string;
+  readonly write: () => Promise<unknown>;
+  readonly queuedAt: number;
+}
+
+interface EventQueue {
+  readonly items: QueuedWrite[];
+  running: boolean;
+}
+
+/**
+ * Database writes off the media path: in order per event, never awaited by the caller, retried with
+ * exponential backoff for as long as the database is `unavailable` (DatabaseError kind), within
+ * {@link EventWriteLimits}: a write older than `maxAgeMs` is dropped, and when a queue is full its
+ * oldest waiting write is dropped (newer state wins). Other failures are logged and the write is dropped.
+ */
+export class EventWriteQueue {
+  private readonly queues = new Map<string, EventQueue>();
+  private total = 0;
+  private awaySince: number | null = null;
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly limits: EventWriteLimits,
+    private readonly logger: EventWriteLogger,
+  ) {}
+
+  /** Writes held now, across all events (the one being tried included). */
+  get size(): number {
+    return this.total;
+  }
+
+  /** Queues `write` after the event's earlier writes; returns at once. `what` names it in logs (no secrets). */
   enqueue(eventId: string, what: string, write: () => Promise<unknown>): void {
-    const queue = this.queues.get(eventId) ?? { tail: Promise.resolve(), size: 0 };
-    if (queue.size >= MAX_QUEUED_PER_EVENT) {
-      this.logger.warn(`Dropped write "${what}" of event ${eventId}: ${queue.size} writes already queued`);
-      return;
+    const queue = this.queues.get(eventId) ?? { items: [], running: false };
+    if (this.total >= this.limits.maxQueued || queue.items.length >= this.limits.maxQueuedPerEvent) {
+      // The write being tried (index 0) stays; the oldest waiting one goes, or else this new one.
+      const oldest = queue.items.length > 1 ? queue.items.splice(1, 1)[0] : undefined;
+      this.logger.error(
+        `Dropped write "${oldest?.what ?? what}" of event ${eventId}: ${this.total} writes held while the database is away`,
+      );
+      if (!oldest) return;
+      this.total--;
     }
-    queue.size++;
-    queue.tail = queue.tail
-      .then(() => this.attempt(eventId, what, write))
-      .finally(() => {
-        queue.size--;
-        if (queue.size === 0 && this.queues.get(eventId) === queue) this.queues.delete(eventId);
-      });
+    queue.items.push({ what, write, queuedAt: Date.now() });
+    this.total++;
     this.queues.set(eventId, queue);
+    if (!queue.running) void this.pump(eventId, queue);
   }
 
-  /** Resolves when every queued write has finished (shutdown). */
-  async drain(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.tail));
+  /** Resolves when every held write is done, or after `timeoutMs` (logging how many are left). */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    if (this.total === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      new Promise<boolean>((resolve) => this.drainWaiters.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) this.logger.error(`${this.total} database write(s) not done after ${timeoutMs} ms; lost`);
   }
 
-  private async attempt(eventId: string, what: string, write: () => Promise<unknown>): Promise<void> {
+  private async pump(eventId: string, queue: EventQueue): Promise<void> {
+    queue.running = true;
+    for (let item = queue.items[0]; item; item = queue.items[0]) {
+      await this.attempt(eventId, item);
+      queue.items.shift();
+      this.total--;
+    }
+    queue.running = false;
+    if (this.queues.get(eventId) === queue) this.queues.delete(eventId);
+    if (this.total === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  private async attempt(eventId: string, item: QueuedWrite): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await write();
+        await item.write();
+        this.databaseAnswered();
         return;
       } catch (error) {
-        const retry =
-          error instanceof DatabaseError && error.kind === 'unavailable' && attempt < MAX_ATTEMPTS;
         const message = error instanceof Error ? error.message : String(error);
-        if (!retry) {
-          this.logger.error(`Write "${what}" of event ${eventId} failed: ${message}`);
+        if (!(error instanceof DatabaseError && error.kind === 'unavailable')) {
+          this.databaseAnswered();
+          this.logger.error(`Write "${item.what}" of event ${eventId} failed: ${message}`);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        this.databaseAway(message);
+        const delay = Math.min(
+          this.limits.retryMaxDelayMs,
+          this.limits.retryMinDelayMs * 2 ** Math.min(attempt - 1, 20),
+        );
+        if (Date.now() + delay - item.queuedAt > this.limits.maxAgeMs) {
+          this.logger.error(
+            `Dropped write "${item.what}" of event ${eventId}: the database has been unavailable for longer ` +
+              `than ${this.limits.maxAgeMs} ms (${message})`,
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  }
+
+  private databaseAway(message: string): void {
+    if (this.awaySince !== null) return;
+    this.awaySince = Date.now();
+    this.logger.warn(`Database unavailable (${message}): holding writes and retrying`);
+  }
+
+  private databaseAnswered(): void {
+    if (this.awaySince === null) return;
+    const seconds = ((Date.now() - this.awaySince) / 1000).toFixed(1);
+    this.awaySince = null;
+    this.logger.log(`Database available again after ${seconds} s; writing ${this.total} held write(s)`);
+  }
+}
+
+/** The relay's {@link EventWriteQueue}, with {@link EVENT_WRITE_LIMITS}. */
+@Injectable()
+export class EventWritesService extends EventWriteQueue {
+  constructor() {
+    super(EVENT_WRITE_LIMITS, new Logger('EventWrites'));
   }
 }
