@@ -148,7 +148,7 @@ export function renderReport(cfg: BenchConfig, blocks: BlockResult[], header: st
         'Freeze (wall clock)',
         'Replayed ahead of real time (destination)',
         'Replayed tags (API)',
-        'Program ahead of wall clock before the switch (API)',
+        'Program ahead of the wall clock at the switch (API −driftMs)',
         'Drift catch-up holes (API)',
         'Video DTS step at failback',
         'Backward DTS steps',

@@ -63,8 +63,8 @@ function header(
   calibration: Calibration | null,
   startedAt: Date,
   load: number[],
+  commit: string,
 ): string[] {
-  const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
   const c = calibration;
   return [
     `Failover benchmark, ${startedAt.toISOString()}, commit ${commit}`,
@@ -113,6 +113,8 @@ async function main(): Promise<void> {
   }
 
   const startedAt = new Date();
+  // BENCH_COMMIT names the source when the build did not come from this checkout.
+  const commit = process.env.BENCH_COMMIT ?? firstLine('git', ['rev-parse', '--short', 'HEAD']);
   const load = loadavg();
   let calibration: Calibration | null = null;
   if (process.env.SKIP_CALIBRATION !== '1') {
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
     writeFileSync(join(OUTPUT_DIR, 'failover-bench-relay.log'), stack?.relay.lines().join('\n') ?? '');
     await stack?.stop();
   }
-  const report = renderReport(cfg, blocks, header(cfg, calibration, startedAt, load));
+  const report = renderReport(cfg, blocks, header(cfg, calibration, startedAt, load, commit));
   writeFileSync(join(OUTPUT_DIR, 'failover-bench.md'), report);
   writeFileSync(
     join(OUTPUT_DIR, 'failover-bench.json'),
