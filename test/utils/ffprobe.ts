@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -25,6 +26,13 @@ export interface ProbedStream {
 export interface ProbedFrame {
   width: number;
   height: number;
+  pts_time: number | null;
+}
+
+/** One decoded audio frame: its sample rate (Hz), its length (samples) and presentation time (s). */
+export interface ProbedAudioFrame {
+  sampleRate: number;
+  samples: number;
   pts_time: number | null;
 }
 
@@ -119,14 +127,56 @@ export async function probeFrameSizes(file: string): Promise<ProbedFrame[]> {
 }
 
 /**
- * Decoder complaints about `file`: the stderr lines of `ffmpeg -v error -i FILE -f null -`. An empty array
- * means the whole file decoded cleanly. A non-zero ffmpeg exit adds a line saying so.
+ * Sample rate, sample count and presentation time of every decoded frame of the first audio stream of
+ * `file`, in output order. The rate is the decoder's output rate, so it follows a new AudioSpecificConfig in
+ * the middle of an FLV file (the flv demuxer hands it to the AAC decoder as new extradata).
+ *
+ * ffprobe 5.1 does not show an audio frame's sample rate (`-show_entries frame=sample_rate` prints
+ * nothing), and its stream entry only gives the first header's rate; so this decodes with
+ * `ffmpeg -map 0:a:0 -af ashowinfo -f null -` and reads the filter's per-frame lines ("rate:44100").
+ *
+ * @throws Error when ffmpeg fails (missing file, unreadable container).
+ */
+export async function probeAudioFrames(file: string): Promise<ProbedAudioFrame[]> {
+  const { stderr } = await execFileAsync(
+    'ffmpeg',
+    [
+      ...['-nostdin', '-hide_banner', '-nostats', '-v', 'info', '-i', file],
+      ...['-map', '0:a:0', '-af', 'ashowinfo', '-f', 'null', '-'],
+    ],
+    { maxBuffer: MAX_BUFFER },
+  );
+  const frames: ProbedAudioFrame[] = [];
+  for (const line of splitLines(stderr)) {
+    // [Parsed_ashowinfo_0 @ 0x…] n:0 pts:144 pts_time:0.003 pos:12929 fmt:fltp … rate:48000 nb_samples:1024 …
+    const m = /Parsed_ashowinfo.* pts_time:(\S+) .* rate:(\d+) nb_samples:(\d+)/.exec(line);
+    if (m) frames.push({ sampleRate: Number(m[2]), samples: Number(m[3]), pts_time: toSeconds(m[1]) });
+  }
+  return frames;
+}
+
+/** Consecutive runs of equal values, e.g. [48000, 48000, 44100, 48000] → [48000, 44100, 48000]. */
+export function runsOf<T>(values: Iterable<T>): T[] {
+  const runs: T[] = [];
+  for (const value of values) if (runs.length === 0 || runs.at(-1) !== value) runs.push(value);
+  return runs;
+}
+
+/**
+ * Decoder complaints about `file`: the stderr lines of `ffmpeg -v error -i FILE -enc_time_base -1 -f null -`.
+ * An empty array means the whole file decoded cleanly. A non-zero ffmpeg exit adds a line saying so.
+ *
+ * `-enc_time_base -1` keeps the file's own time base (1 ms in FLV). With ffmpeg's default (1/frame rate for
+ * video) two frames less than one frame interval apart, which a live encoder under load sends (GStreamer's
+ * flvmux: steps of 1 ms after a 100 ms stall), land on the same tick and the null muxer prints
+ * "non monotonically increasing dts" although nothing is wrong with the file. Equal or backward DTS in the
+ * file itself are still reported.
  */
 export async function decodeErrors(file: string): Promise<string[]> {
   try {
     const { stderr } = await execFileAsync(
       'ffmpeg',
-      ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'],
+      ['-nostdin', '-v', 'error', '-i', file, '-enc_time_base', '-1', '-f', 'null', '-'],
       {
         maxBuffer: MAX_BUFFER,
       },
@@ -137,6 +187,31 @@ export async function decodeErrors(file: string): Promise<string[]> {
     const stderr = typeof failure.stderr === 'string' ? failure.stderr : '';
     return [...splitLines(stderr), `ffmpeg failed (exit ${String(failure.code)}): ${failure.message ?? ''}`];
   }
+}
+
+/**
+ * Timestamp (ms) of the last complete tag of the FLV file `file`, e.g. a recording nginx-rtmp is still
+ * writing (it appends tag by tag); null when the file holds no complete tag or cannot be read. Walks the
+ * tag headers (FLV spec E.4.1: 11-byte header, 24-bit timestamp + 8-bit extension, PreviousTagSize).
+ */
+export function lastTagTimestampMs(file: string): number | null {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    return null;
+  }
+  const FILE_HEADER = 9 + 4; // FLV header, PreviousTagSize0
+  const TAG_HEADER = 11;
+  let last: number | null = null;
+  for (let pos = FILE_HEADER; pos + TAG_HEADER <= data.length;) {
+    const size = data.readUIntBE(pos + 1, 3);
+    const end = pos + TAG_HEADER + size + 4;
+    if (end > data.length) break;
+    last = (data.readUIntBE(pos + 4, 3) | (data[pos + 7]! << 24)) >>> 0;
+    pos = end;
+  }
+  return last;
 }
 
 function splitLines(text: string): string[] {
