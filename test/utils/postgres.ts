@@ -16,6 +16,16 @@ export interface PostgresServer {
   url(dbName?: string): string;
   /** Creates an empty database and returns its URL. `name`: lowercase letters, digits, `_`. */
   createDatabase(name: string): Promise<string>;
+  /** Whether the server process runs (false between {@link PostgresServer.down} and {@link PostgresServer.up}). */
+  readonly running: boolean;
+  /**
+   * Stops the server and keeps its data, like a database restart or crash seen by clients: `hard: false`
+   * (default) is PostgreSQL's fast shutdown (SIGINT: sessions are terminated, 57P01), `hard: true` its
+   * immediate shutdown (SIGQUIT: no checkpoint, crash recovery on the next start). Resolves once it exited.
+   */
+  down(options?: { hard?: boolean }): Promise<void>;
+  /** Starts the server again on the same port and data directory; resolves once it accepts connections. */
+  up(): Promise<void>;
   /** Stops the server (fast shutdown, then SIGKILL after 10 s) and deletes its directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -54,6 +64,24 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const dataDir = join(baseDir, 'data');
   if (owner) chownSync(baseDir, owner.uid, owner.gid);
 
+  const launch = async (port: number, until: number): Promise<Launched> => {
+    const args = ['-D', dataDir, '-p', String(port), '-k', baseDir, ...SETTINGS.flatMap((s) => ['-c', s])];
+    const server = spawn(bin('postgres'), args, {
+      ...owner,
+      cwd: baseDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const log = recentLines(server);
+    const exited = new Promise<number | null>((resolve) => {
+      server.once('exit', (code) => resolve(code));
+      server.once('error', (error) => {
+        log.add(`cannot run ${bin('postgres')}: ${error.message}`);
+        resolve(null);
+      });
+    });
+    return { server, exited, log, ready: await waitUntilReady(port, exited, until) };
+  };
+
   try {
     await execFileAsync(
       bin('initdb'),
@@ -66,26 +94,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     // The free port can be taken between probing and binding; postgres then exits and we try another one.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const args = ['-D', dataDir, '-p', String(port), '-k', baseDir, ...SETTINGS.flatMap((s) => ['-c', s])];
-      const server = spawn(bin('postgres'), args, {
-        ...owner,
-        cwd: baseDir,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      const log = recentLines(server);
-      const exited = new Promise<number | null>((resolve) => {
-        server.once('exit', (code) => resolve(code));
-        server.once('error', (error) => {
-          log.add(`cannot run ${bin('postgres')}: ${error.message}`);
-          resolve(null);
-        });
-      });
-      const ready = await waitUntilReady(port, exited, deadline);
-      if (ready === 'ready') return handle(port, server, exited, baseDir);
-      if (ready === 'exited' && attempt < 3 && log().includes('could not bind')) continue;
-      server.kill('SIGKILL');
+      const launched = await launch(port, deadline);
+      if (launched.ready === 'ready')
+        return handle(port, launched, baseDir, (p) => launch(p, Date.now() + 60_000));
+      if (launched.ready === 'exited' && attempt < 3 && launched.log().includes('could not bind')) continue;
+      launched.server.kill('SIGKILL');
       throw new Error(
-        `PostgreSQL on port ${port} ${ready === 'exited' ? 'exited' : 'did not accept connections in time'}:\n${log()}`,
+        `PostgreSQL on port ${port} ${launched.ready === 'exited' ? 'exited' : 'did not accept connections in time'}:\n${launched.log()}`,
       );
     }
   } catch (error) {
@@ -175,22 +190,42 @@ async function waitUntilReady(
   return hasExited ? 'exited' : 'timeout';
 }
 
+/** A started postgres process. */
+interface Launched {
+  server: ChildProcess;
+  exited: Promise<number | null>;
+  log: { (): string; add(line: string): void };
+  ready: 'ready' | 'exited' | 'timeout';
+}
+
 function handle(
   port: number,
-  server: ChildProcess,
-  exited: Promise<number | null>,
+  first: Launched,
   baseDir: string,
+  launch: (port: number) => Promise<Launched>,
 ): PostgresServer {
+  let current = first;
   const url = (dbName = 'postgres'): string => `postgresql://postgres@127.0.0.1:${port}/${dbName}`;
+  const isRunning = (): boolean => current.server.exitCode === null && current.server.signalCode === null;
+  const halt = async (signal: NodeJS.Signals): Promise<void> => {
+    if (!isRunning()) return;
+    current.server.kill(signal);
+    const timer = setTimeout(() => current.server.kill('SIGKILL'), 10_000);
+    await current.exited;
+    clearTimeout(timer);
+  };
   // If the test process dies without stop(), do not leave a server behind (immediate shutdown).
   const onExit = (): void => {
-    server.kill('SIGQUIT');
+    current.server.kill('SIGQUIT');
   };
   process.once('exit', onExit);
   let stopping: Promise<void> | undefined;
   return {
     port,
     url,
+    get running() {
+      return isRunning();
+    },
     async createDatabase(name: string): Promise<string> {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid database name ${JSON.stringify(name)}`);
       const client = new Client({ connectionString: url() });
@@ -202,15 +237,23 @@ function handle(
       }
       return url(name);
     },
+    async down({ hard = false } = {}): Promise<void> {
+      await halt(hard ? 'SIGQUIT' : 'SIGINT');
+    },
+    async up(): Promise<void> {
+      if (isRunning()) return;
+      if (stopping) throw new Error('PostgreSQL was stopped for good');
+      const launched = await launch(port);
+      current = launched;
+      if (launched.ready !== 'ready') {
+        launched.server.kill('SIGKILL');
+        throw new Error(`PostgreSQL did not come back on port ${port}:\n${launched.log()}`);
+      }
+    },
     stop(): Promise<void> {
       stopping ??= (async () => {
         process.removeListener('exit', onExit);
-        if (server.exitCode === null && server.signalCode === null) {
-          server.kill('SIGINT'); // PostgreSQL's "fast" shutdown
-          const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-          await exited;
-          clearTimeout(timer);
-        }
+        await halt('SIGINT'); // PostgreSQL's "fast" shutdown
         rmSync(baseDir, { recursive: true, force: true });
       })();
       return stopping;

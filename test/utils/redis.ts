@@ -19,6 +19,14 @@ export interface TestRedis {
    * survives (appendonly). `hard: true` SIGKILLs it first, like a crash; default is a clean SIGTERM.
    */
   restart(options?: { hard?: boolean }): Promise<void>;
+  /**
+   * Stops the server and keeps its directory, so {@link TestRedis.up} brings it back with its data (the
+   * append-only file; a hard stop may lose the last second of writes, as a crash does). `hard: true`
+   * SIGKILLs it; default is a clean SIGTERM.
+   */
+  down(options?: { hard?: boolean }): Promise<void>;
+  /** Starts the server again on the same port and directory; resolves once it accepts connections. */
+  up(): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes its directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -75,6 +83,14 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<TestR
     },
     async restart({ hard = false } = {}) {
       await current.stop(hard ? 'SIGKILL' : 'SIGTERM', 5_000);
+      current = await launch();
+    },
+    async down({ hard = false } = {}) {
+      await current.stop(hard ? 'SIGKILL' : 'SIGTERM', 5_000);
+    },
+    async up() {
+      if (current.running) return;
+      if (stopped) throw new Error('Redis was stopped for good');
       current = await launch();
     },
     async stop() {
