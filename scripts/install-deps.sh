@@ -87,6 +87,8 @@ for p in gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins
   pkg_installed "$p" || missing+=("$p")
 done
 postgres_present || missing+=(postgresql)
+# The slate card's font (libs/media/src/slate); without it the slate is a plain card.
+pkg_installed fonts-dejavu-core || missing+=(fonts-dejavu-core)
 
 if ((${#missing[@]} > 0)); then
   if ((${#sudo[@]} > 0)) && ! command -v sudo >/dev/null; then
