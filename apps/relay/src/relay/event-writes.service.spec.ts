@@ -54,7 +54,7 @@ describe('EventWriteQueue', () => {
       ['a', 'b', 'c'],
     );
     assert.ok(db.written.includes('x'));
-    assert.ok(logger.lines.some((l) => /Database unavailable/.test(l)));
+    assert.ok(logger.lines.some((l) => /Database unavailable \(ECONNREFUSED\): holding/.test(l)));
     assert.ok(logger.lines.some((l) => /available again/.test(l)));
   });
 

@@ -141,7 +141,7 @@ export class EventWriteQueue {
   private databaseAway(message: string): void {
     if (this.awaySince !== null) return;
     this.awaySince = Date.now();
-    this.logger.warn(`Database unavailable (${message}): holding writes and retrying`);
+    this.logger.warn(`${message}: holding the relay's writes and retrying them until it is back`);
   }
 
   private databaseAnswered(): void {
