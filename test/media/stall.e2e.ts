@@ -270,7 +270,14 @@ describe(
       const lostAge = Number(failover.detail.lostInputLastPacketAgeMs);
       assert.ok(lostAge > STALL_TIMEOUT_MS && lostAge < 3000, `last primary packet ${lostAge} ms old`);
       assert.ok(Number(failover.detail.newInputFrames) > 0, 'the backup had sent frames');
-      for (const signal of ['keyframeWaitMs', 'driftMs', 'recentFailovers', 'gapMs', 'switchMs']) {
+      for (const signal of [
+        'keyframeWaitMs',
+        'driftMs',
+        'recentFailovers',
+        'gapMs',
+        'switchMs',
+        'newInputBitrateKbps',
+      ]) {
         assert.equal(typeof failover.detail[signal], 'number', `failover signal ${signal}`);
       }
       report.push(
