@@ -90,10 +90,7 @@ export class EventsRepository {
           data: { status: to, ...extra },
         });
         if (changed.count === 0) return false;
-        const reason = typeof extra.statusReason === 'string' ? { reason: extra.statusReason } : {};
-        await tx.timelineEntry.create({
-          data: { eventId: id, type: timelineType, detail: { status: to, ...reason } },
-        });
+        await tx.timelineEntry.create({ data: { eventId: id, type: timelineType, detail: { status: to } } });
         return true;
       }),
     );
