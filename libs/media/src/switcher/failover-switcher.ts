@@ -30,8 +30,8 @@ interface PendingSwitch {
   readonly decidedAt: number;
   /** Age of the lost input's last media frame when decided; null for a planned switch. */
   readonly lostAgeMs: number | null;
-  /** The lost input's rates when decided; null for a planned switch. */
-  readonly lostRates: InputRates | null;
+  /** The lost input's rates when decided; absent for a planned switch. */
+  readonly lostRates?: InputRates | null;
 }
 
 const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : 'primary');
@@ -294,7 +294,6 @@ export class FailoverSwitcher {
           reason: `${candidate.role} live`,
           decidedAt: now,
           lostAgeMs: null,
-          lostRates: null,
         };
         this.switchTo(candidate, pending, false);
       }
@@ -312,14 +311,7 @@ export class FailoverSwitcher {
       now - primary.healthySince >= this.settings.failbackAfterMs
     ) {
       const reason = `primary healthy for ${now - primary.healthySince} ms`;
-      this.pending = {
-        to: 'primary',
-        kind: 'failback',
-        reason,
-        decidedAt: now,
-        lostAgeMs: null,
-        lostRates: null,
-      };
+      this.pending = { to: 'primary', kind: 'failback', reason, decidedAt: now, lostAgeMs: null };
     }
   }
 
