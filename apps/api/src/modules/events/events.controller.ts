@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import type { EventJson } from '@relay/contracts';
 import { OrganizationId } from '../../common/decorators/organization-id.decorator';
+import { RequiresJobQueue } from '../../common/decorators/requires-job-queue.decorator';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { ApiKeyGuard } from '../../common/guards/api-key.guard';
 import { CreateEventDto } from './dto/create-event.dto';
@@ -47,6 +48,7 @@ export class EventsController {
   }
 
   @Patch(':id')
+  @RequiresJobQueue()
   update(
     @OrganizationId() org: string,
     @Param('id') id: string,
@@ -56,18 +58,21 @@ export class EventsController {
   }
 
   @Delete(':id')
+  @RequiresJobQueue()
   @HttpCode(204)
   remove(@OrganizationId() org: string, @Param('id') id: string): Promise<void> {
     return this.events.remove(org, id);
   }
 
   @Post(':id/start')
+  @RequiresJobQueue()
   @HttpCode(202)
   start(@OrganizationId() org: string, @Param('id') id: string): Promise<EventJson> {
     return this.events.start(org, id);
   }
 
   @Post(':id/stop')
+  @RequiresJobQueue()
   @HttpCode(202)
   stop(@OrganizationId() org: string, @Param('id') id: string): Promise<EventJson> {
     return this.events.stop(org, id);
