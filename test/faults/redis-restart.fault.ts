@@ -77,6 +77,13 @@ describe('fault: Redis killed and restarted during a live event', { timeout: 180
     });
     assertUnavailable(refused, /job queue \(Redis\).*nothing was changed/, 'adding a destination');
     assert.equal((await getEvent(stack, event.id)).body.destinations.length, 3, 'no destination was added');
+    const stopRefused = await stack.request('POST', `/v1/events/${event.id}/stop`);
+    assertUnavailable(stopRefused, /job queue \(Redis\).*nothing was changed/, 'stopping the event');
+    assert.equal(
+      (await getEvent(stack, event.id)).body.status,
+      'live',
+      'a refused stop leaves the event live',
+    );
     const readyz = await probe(stack, '/readyz');
     assertUnavailable(readyz, /job queue \(Redis\) is unavailable/, '/readyz');
     assert.equal(readyz.retryAfter, '5');
