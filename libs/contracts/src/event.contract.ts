@@ -62,7 +62,32 @@ export interface DestinationJson {
   streamKeyMasked: string | null;
   state: LegState;
   restarts: number;
+  /**
+   * Why the leg last failed, in plain words ("destination refused the stream key", "connection timed
+   * out", …), never a stream key; null once the leg is live again. With state `failed`: why it gave up.
+   */
+  lastError: string | null;
+  /** The supervision policy in force for this destination (its overrides, else the event's). */
+  legPolicy: LegPolicyJson;
 }
+
+/**
+ * Leg supervision: restarts back off exponentially with jitter (first within 1 s) up to `maxBackoffMs`;
+ * `giveUpAfterFailures` failures within `giveUpWindowMs` put the destination in state `failed` until
+ * `POST /v1/events/:id/destinations/:destinationId/retry` (0 failures: never give up).
+ */
+export interface LegPolicyJson {
+  maxBackoffMs: number;
+  giveUpAfterFailures: number;
+  giveUpWindowMs: number;
+}
+
+/** Limits and defaults of {@link LegPolicyJson}, shared by API validation and the relay. */
+export const LEG_POLICY_LIMITS = {
+  maxBackoffMs: { min: 1000, max: 300_000, default: 30_000 },
+  giveUpAfterFailures: { min: 0, max: 1000, default: 10 },
+  giveUpWindowMs: { min: 10_000, max: 86_400_000, default: 600_000 },
+} as const;
 
 /** While both inputs are down and the legs are kept on the slate (ISO 8601 times). */
 export interface SlateJson {
@@ -86,6 +111,8 @@ export interface EventJson {
   /** Non-null while the legs are on the slate (both inputs down); activeInput is then null. */
   slate: SlateJson | null;
   failover: FailoverSettingsJson;
+  /** Leg supervision defaults of the event's destinations (each may override them). */
+  legPolicy: LegPolicyJson;
   ingest: { primary: IngestJson; backup: IngestJson };
   destinations: DestinationJson[];
   /** What differs between the primary's and the backup's media, and what the platforms may do about it. */

@@ -1,6 +1,7 @@
 export * from './ingest';
 export * from './legs/ffmpeg-leg';
 export * from './legs/leg-failure';
+export * from './legs/leg-policy';
 export * from './legs/outbound-leg';
 export * from './legs/secret-redaction';
 export * from './pipeline/event-pipeline';

@@ -18,7 +18,17 @@ describe('legRestartDelayMs', () => {
     );
     assert.equal(
       legRestartDelayMs(20, 500, 30_000, () => 0),
-      250,
+      15_000,
     );
+  });
+
+  it('stays within [ceiling/2, ceiling] and under the cap, whatever the attempt', () => {
+    for (let attempt = 1; attempt <= 40; attempt++) {
+      const ceiling = Math.min(10_000, 500 * 2 ** (attempt - 1));
+      for (const r of [0, 0.3, 0.999, 1]) {
+        const delay = legRestartDelayMs(attempt, 500, 10_000, () => r);
+        assert.ok(delay >= ceiling / 2 && delay <= ceiling, `attempt ${attempt}: ${delay} ms`);
+      }
+    }
   });
 });

@@ -7,6 +7,8 @@ export const QueueName = {
   EventPipeline: 'event-pipeline',
   /** Delayed restarts of failed legs, with exponential backoff. */
   LegSupervisor: 'leg-supervisor',
+  /** One long-running job per on-air event: the relay process running it owns the event (see event-ownership). */
+  EventOwner: 'event-owner',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -17,6 +19,8 @@ export const EventPipelineJob = {
   Sync: 'sync-event',
   /** Run the failover rehearsal `rehearsalId` (payload) on the live pipeline. */
   Rehearse: 'rehearse',
+  /** Start the leg of `destinationId` (payload) again now, its failures forgotten (a retry by hand). */
+  RetryLeg: 'retry-leg',
 } as const;
 export type EventPipelineJob = (typeof EventPipelineJob)[keyof typeof EventPipelineJob];
 
@@ -25,10 +29,14 @@ export const LegSupervisorJob = {
 } as const;
 export type LegSupervisorJob = (typeof LegSupervisorJob)[keyof typeof LegSupervisorJob];
 
-/** Payload of every event-pipeline job; `rehearsalId` only with {@link EventPipelineJob.Rehearse}. */
+/**
+ * Payload of every event-pipeline job; `rehearsalId` only with {@link EventPipelineJob.Rehearse},
+ * `destinationId` only with {@link EventPipelineJob.RetryLeg}.
+ */
 export interface EventPipelinePayload {
   readonly eventId: string;
   readonly rehearsalId?: string;
+  readonly destinationId?: string;
 }
 
 /** Payload of a leg restart: `attempt` counts consecutive failures (1 = first restart). */
@@ -41,10 +49,14 @@ export interface LegRestartPayload {
 }
 
 /**
- * Exponential backoff with full jitter for a leg restart (AWS Architecture Blog, "Exponential Backoff
- * And Jitter"): a random delay in [minMs/2, min(maxMs, minMs * 2^(attempt-1))].
+ * Exponential backoff with "equal jitter" for a leg restart (AWS Architecture Blog, "Exponential Backoff
+ * And Jitter"): with ceiling = min(maxMs, minMs * 2^(attempt-1)), a random delay in [ceiling/2, ceiling].
+ * The delay keeps growing with the attempts (a refusing destination is not hammered) yet two legs that
+ * failed together do not retry together. With minMs ≤ 1000 the first restart comes within 1 s.
  *
  * @param attempt 1 for the first restart
+ * @param minMs ceiling of the first delay, ms
+ * @param maxMs cap of every delay, ms (the destination's `maxBackoffMs`)
  * @returns delay in ms
  */
 export function legRestartDelayMs(
@@ -53,7 +65,6 @@ export function legRestartDelayMs(
   maxMs: number,
   random = Math.random,
 ): number {
-  const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1));
-  const floor = Math.min(ceiling, minMs / 2);
-  return Math.round(floor + random() * (ceiling - floor));
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -25,6 +25,9 @@ export class EventPipelineProcessor extends WorkerHost {
       case EventPipelineJob.Rehearse:
         if (!job.data.rehearsalId) throw new UnrecoverableError('rehearse job without rehearsalId');
         return this.rehearsals.start(job.data.eventId, job.data.rehearsalId);
+      case EventPipelineJob.RetryLeg:
+        if (!job.data.destinationId) throw new UnrecoverableError('retry-leg job without destinationId');
+        return this.pipelines.retryLeg(job.data.eventId, job.data.destinationId);
     }
   }
 }

@@ -5,6 +5,7 @@ import type {
   InputFeedState,
   InputMediaInfo,
   LegFailure,
+  LegPolicy,
   OutboundLegState,
   PipelineListener,
   SlateEnd,
@@ -12,10 +13,32 @@ import type {
   SwitchDecision,
 } from '@relay/media';
 import { EnvironmentVariables } from '@relay/config';
-import { LegSupervisorJob, QueueName, legRestartDelayMs, type LegRestartPayload } from '@relay/queue';
+import {
+  addJobWithin,
+  LegSupervisorJob,
+  QueueName,
+  legRestartDelayMs,
+  type LegRestartPayload,
+} from '@relay/queue';
 import type { Queue } from 'bullmq';
 import { EventWritesService } from './event-writes.service';
 import { RelayRepository } from './relay.repository';
+
+/** Longest wait for Redis to take a leg restart job before the restart is left to a local timer, ms. */
+const LEG_JOB_ADD_TIMEOUT_MS = 1000;
+/**
+ * A queued restart also gets a local timer this long after its delay, in case Redis goes away before the
+ * worker takes the job: whichever comes first restarts the leg, the other finds the run stale (ms).
+ */
+const LEG_LOCAL_RESTART_GRACE_MS = 3000;
+
+/** Restarts a leg run that failed, from a local timer (see {@link PipelineEventsListener.legExited}). */
+export type LocalLegRestart = (
+  eventId: string,
+  destinationId: string,
+  legRun: number,
+  attempt: number,
+) => void;
 
 const LEG_STATE: Record<OutboundLegState, LegState> = {
   idle: 'idle',
@@ -34,6 +57,7 @@ export class PipelineEventsListener implements PipelineListener {
   private readonly logger = new Logger('Pipeline');
   private readonly wasLive = new Map<string, boolean>();
   private readonly slateTimeoutListeners: Array<(eventId: string) => void> = [];
+  private localRestart: LocalLegRestart | null = null;
 
   constructor(
     private readonly repository: RelayRepository,
@@ -208,17 +232,29 @@ export class PipelineEventsListener implements PipelineListener {
     });
   }
 
+  /** Sets who restarts a leg when the `leg-supervisor` queue cannot (Redis away). */
+  onLocalLegRestart(restart: LocalLegRestart): void {
+    this.localRestart = restart;
+  }
+
+  /**
+   * Schedules the restart through the `leg-supervisor` queue, and never depends on Redis for it: when
+   * Redis does not take the job within 1 s, a local timer restarts the leg after the same delay; when it
+   * does, a local timer still fires 3 s after the job is due. Both carry `legRun`, so the later one
+   * finds the run stale and does nothing.
+   */
   legExited(
     eventId: string,
     destinationId: string,
     legRun: number,
     consecutiveFailures: number,
     failure: LegFailure,
+    policy: LegPolicy,
   ): void {
     const delay = legRestartDelayMs(
       consecutiveFailures,
       this.config.LEG_RESTART_MIN_DELAY_MS,
-      this.config.LEG_RESTART_MAX_DELAY_MS,
+      Math.min(this.config.LEG_RESTART_MAX_DELAY_MS, policy.maxBackoffMs),
     );
     this.logger.warn(
       `Event ${eventId}: leg ${destinationId} failed (${failure.message}); restart in ${delay} ms`,
@@ -235,23 +271,60 @@ export class PipelineEventsListener implements PipelineListener {
         },
       });
     });
-    void this.legQueue
-      .add(
-        LegSupervisorJob.Restart,
-        { eventId, destinationId, attempt: consecutiveFailures, legRun },
-        { delay, jobId: `restart-${destinationId}-${legRun}`, removeOnComplete: 1000, removeOnFail: 1000 },
-      )
-      .catch((error: unknown) =>
-        this.logger.error(
-          `Could not schedule the restart of leg ${destinationId}: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+    const dueAt = Date.now() + delay;
+    const restartLocally = (at: number): void => {
+      const timer = setTimeout(
+        () => this.localRestart?.(eventId, destinationId, legRun, consecutiveFailures),
+        Math.max(0, at - Date.now()),
       );
+      timer.unref();
+    };
+    addJobWithin(
+      this.legQueue,
+      LegSupervisorJob.Restart,
+      { eventId, destinationId, attempt: consecutiveFailures, legRun },
+      { delay, jobId: `restart-${destinationId}-${legRun}`, removeOnComplete: 1000, removeOnFail: 1000 },
+      LEG_JOB_ADD_TIMEOUT_MS,
+    ).then(
+      () => restartLocally(dueAt + LEG_LOCAL_RESTART_GRACE_MS),
+      (error: unknown) => {
+        this.logger.warn(
+          `Leg ${destinationId}: restart left to a local timer (${error instanceof Error ? error.message : String(error)})`,
+        );
+        restartLocally(dueAt);
+      },
+    );
   }
 
+  legGaveUp(
+    eventId: string,
+    destinationId: string,
+    legRun: number,
+    failuresInWindow: number,
+    failure: LegFailure,
+  ): void {
+    this.logger.warn(
+      `Event ${eventId}: leg ${destinationId} gave up after ${failuresInWindow} failures (${failure.message}); ` +
+        'POST …/destinations/:id/retry starts it again',
+    );
+    this.writes.enqueue(eventId, 'leg gave up', () =>
+      this.repository.markLegGaveUp(eventId, destinationId, failure.message, {
+        reason: failure.message,
+        kind: failure.kind,
+        failures: failuresInWindow,
+        legRun,
+      }),
+    );
+  }
+
+  /** `attempt` 0: a retry by hand (`POST …/retry`). */
   legRestarted(eventId: string, destinationId: string, attempt: number): void {
     this.writes.enqueue(eventId, 'leg restarted', async () => {
       await this.repository.countLegRestart(destinationId);
-      await this.repository.addTimeline(eventId, 'leg_restarted', { destinationId, detail: { attempt } });
+      await this.repository.addTimeline(eventId, 'leg_restarted', {
+        destinationId,
+        detail: attempt === 0 ? { attempt, byHand: true } : { attempt },
+      });
     });
   }
 }

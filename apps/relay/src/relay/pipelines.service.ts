@@ -39,6 +39,12 @@ export class PipelinesService implements OnApplicationShutdown {
       encodeSlateClip(params, { ffmpegPath: config.FFMPEG_PATH }),
     );
     this.listener.onSlateTimedOut((eventId) => void this.afterSlateTimeout(eventId));
+    this.listener.onLocalLegRestart((eventId, destinationId, legRun, attempt) => {
+      if (this.restartLeg(eventId, destinationId, legRun, attempt))
+        this.logger.warn(
+          `Event ${eventId}: leg ${destinationId} restarted by a local timer (job queue away)`,
+        );
+    });
   }
 
   /** The pipeline of an event, created with `settings` when missing. */
@@ -122,6 +128,16 @@ export class PipelinesService implements OnApplicationShutdown {
     const restarted = this.pipelines.get(eventId)?.restartLeg(destinationId, legRun) ?? false;
     if (restarted) this.listener.legRestarted(eventId, destinationId, attempt);
     return restarted;
+  }
+
+  /**
+   * A retry by hand (`POST …/destinations/:id/retry`): the leg's failures are forgotten and, if it is
+   * down (given up or waiting), it starts now at a keyframe. Nothing when the event is not on air here.
+   */
+  retryLeg(eventId: string, destinationId: string): void {
+    const outcome = this.pipelines.get(eventId)?.retryLeg(destinationId) ?? 'not-on-air';
+    this.logger.log(`Event ${eventId}: retry of leg ${destinationId} by hand: ${outcome}`);
+    if (outcome === 'restarted') this.listener.legRestarted(eventId, destinationId, 0);
   }
 
   /** Restarts the pipelines of events that were on air when the relay last stopped. */

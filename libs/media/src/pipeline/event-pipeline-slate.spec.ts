@@ -60,6 +60,7 @@ async function livePipeline(slateTimeoutMs: number) {
     inputMediaChanged: () => undefined,
     legStateChanged: () => undefined,
     legExited: () => undefined,
+    legGaveUp: () => undefined,
     slateStarted: (_id, s) => slate.started.push(s),
     slateEnded: (_id, e) => slate.ended.push(e),
   };

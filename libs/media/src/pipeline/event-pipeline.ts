@@ -1,6 +1,8 @@
 import type { InputRole, PublishSink } from '../ingest/ingest-types';
 import { FfmpegLeg } from '../legs/ffmpeg-leg';
+import { DEFAULT_LEG_POLICY, LegFailureWindow } from '../legs/leg-policy';
 import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
+import type { LegFailure } from '../legs/leg-failure';
 import type { InputMediaInfo } from '../probe/media-info';
 import { InputMediaStats } from '../probe/media-stats';
 import type { SlateClipCache } from '../slate/slate-clip-cache';
@@ -14,7 +16,10 @@ import { ProgramSlate, type SlateStart } from './program-slate';
 const TICK_INTERVAL_MS = 100;
 /** How often each input's probed media is reported when it changed (ms). */
 const MEDIA_REPORT_INTERVAL_MS = 2000;
-/** A leg live for this long (ms) before failing starts counting its failures from 1 again. */
+/**
+ * A leg live for this long (ms) before failing has worked: its backoff starts from the first delay again
+ * and its give-up window is cleared.
+ */
 const LEG_HEALTHY_RESET_MS = 30_000;
 
 interface LegSlot {
@@ -25,6 +30,10 @@ interface LegSlot {
   bytesBefore: number;
   liveSince: number | null;
   consecutiveFailures: number;
+  /** Failure times within the give-up window; shared by the destination's runs. */
+  failures: LegFailureWindow;
+  /** The supervisor gave up on this run: only {@link EventPipeline.retryLeg} starts it again. */
+  gaveUp: boolean;
 }
 
 /** Creates the outbound leg of a destination; FfmpegLeg unless a test or a native egress says otherwise. */
@@ -231,6 +240,11 @@ export class EventPipeline {
     const wanted = new Set(destinations.map((d) => d.destinationId));
     const removed = [...this.legs.values()].filter((slot) => !wanted.has(slot.spec.destinationId));
     await Promise.all(removed.map((slot) => this.closeLeg(slot)));
+    // A changed policy applies from the next failure on; a running leg is not touched.
+    for (const spec of destinations) {
+      const slot = this.legs.get(spec.destinationId);
+      if (slot) slot.spec = spec;
+    }
     if (this.announcedLive)
       for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
   }
@@ -277,14 +291,34 @@ export class EventPipeline {
 
   /**
    * Restarts a leg that exited, if `legRun` is still its latest run and the event is on air; a stale
-   * request (leg removed, already restarted, event stopped) is ignored. Returns whether it restarted.
+   * request (leg removed, already restarted, given up, event stopped) is ignored. Returns whether it restarted.
    */
   restartLeg(destinationId: string, legRun: number): boolean {
     const slot = this.legs.get(destinationId);
-    if (!slot || slot.run !== legRun || !this.announcedLive || slot.leg.state !== 'exited') return false;
+    if (!slot || slot.run !== legRun || slot.gaveUp || !this.announcedLive || slot.leg.state !== 'exited')
+      return false;
     const next = this.openLeg(slot.spec, legRun + 1, slot.bytesBefore + slot.leg.bytesWritten);
     next.consecutiveFailures = slot.consecutiveFailures;
+    next.failures = slot.failures;
     return true;
+  }
+
+  /**
+   * A retry by hand: forgets the destination's failures (backoff and give-up window start again) and,
+   * if its leg has exited (given up, or waiting for a restart), starts it now at a keyframe; a pending
+   * restart of the old run becomes stale. A connecting or live leg is left running.
+   *
+   * @returns 'restarted', 'reset' (the leg was running: only its failures were forgotten), or
+   *   'not-on-air' (the event is not on air, or the destination has no leg in this pipeline).
+   */
+  retryLeg(destinationId: string): 'restarted' | 'reset' | 'not-on-air' {
+    const slot = this.legs.get(destinationId);
+    if (!slot || !this.announcedLive) return 'not-on-air';
+    slot.failures.clear();
+    slot.consecutiveFailures = 0;
+    if (slot.leg.state !== 'exited') return 'reset';
+    this.openLeg(slot.spec, slot.run + 1, slot.bytesBefore + slot.leg.bytesWritten);
+    return 'restarted';
   }
 
   /** Stops everything; the pipeline is unusable afterwards. */
@@ -310,6 +344,8 @@ export class EventPipeline {
       bytesBefore,
       liveSince: null,
       consecutiveFailures: 0,
+      failures: new LegFailureWindow(),
+      gaveUp: false,
       leg: undefined as unknown as OutboundLeg,
     };
     slot.leg = this.createLeg(spec, this.program, {
@@ -317,23 +353,32 @@ export class EventPipeline {
         if (state === 'live') slot.liveSince = Date.now();
         this.listener.legStateChanged(this.eventId, spec.destinationId, state);
       },
-      exited: (failure) => {
-        if (slot.liveSince !== null && Date.now() - slot.liveSince >= LEG_HEALTHY_RESET_MS)
-          slot.consecutiveFailures = 0;
-        slot.consecutiveFailures++;
-        slot.liveSince = null;
-        this.listener.legExited(
-          this.eventId,
-          spec.destinationId,
-          slot.run,
-          slot.consecutiveFailures,
-          failure,
-        );
-      },
+      exited: (failure) => this.onLegExited(slot, failure),
     });
     this.legs.set(spec.destinationId, slot);
     slot.leg.start();
     return slot;
+  }
+
+  /** Counts the failure against the destination's policy: give up, or ask the listener for a restart. */
+  private onLegExited(slot: LegSlot, failure: LegFailure): void {
+    const now = Date.now();
+    if (slot.liveSince !== null && now - slot.liveSince >= LEG_HEALTHY_RESET_MS) {
+      slot.consecutiveFailures = 0;
+      slot.failures.clear();
+    }
+    slot.consecutiveFailures++;
+    slot.liveSince = null;
+    const policy = slot.spec.policy ?? DEFAULT_LEG_POLICY;
+    const inWindow = slot.failures.record(now, policy);
+    const id = slot.spec.destinationId;
+    for (const o of this.observers) o.legExited?.(id, failure);
+    if (LegFailureWindow.givesUp(inWindow, policy)) {
+      slot.gaveUp = true;
+      this.listener.legGaveUp(this.eventId, id, slot.run, inWindow, failure);
+      return;
+    }
+    this.listener.legExited(this.eventId, id, slot.run, slot.consecutiveFailures, failure, policy);
   }
 
   private async closeLeg(slot: LegSlot): Promise<void> {

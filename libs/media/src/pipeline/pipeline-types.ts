@@ -1,5 +1,6 @@
 import type { InputRole } from '../ingest/ingest-types';
 import type { LegFailure } from '../legs/leg-failure';
+import type { LegPolicy } from '../legs/leg-policy';
 import type { OutboundLegState } from '../legs/outbound-leg';
 import type { InputFeedState } from '../switcher/input-feed';
 import type { InputMediaInfo } from '../probe/media-info';
@@ -11,6 +12,8 @@ export interface LegSpec {
   readonly destinationId: string;
   readonly publishUrl: string;
   readonly streamKey: string | null;
+  /** How the leg is supervised; default {@link DEFAULT_LEG_POLICY}. */
+  readonly policy?: LegPolicy;
 }
 
 /**
@@ -39,7 +42,8 @@ export interface PipelineListener {
   programLive(eventId: string): void;
   legStateChanged(eventId: string, destinationId: string, state: OutboundLegState): void;
   /**
-   * A leg ended on its own. `legRun` identifies the run that failed; `consecutiveFailures` counts
+   * A leg ended on its own and should be restarted (`restartLeg`) after a backoff capped by
+   * `policy.maxBackoffMs`. `legRun` identifies the run that failed; `consecutiveFailures` counts
    * failures since the leg was last live for a while (1 = first).
    */
   legExited(
@@ -47,6 +51,18 @@ export interface PipelineListener {
     destinationId: string,
     legRun: number,
     consecutiveFailures: number,
+    failure: LegFailure,
+    policy: LegPolicy,
+  ): void;
+  /**
+   * A leg ended on its own for the `failuresInWindow`-th time within its policy's give-up window: it
+   * stays down (state `failed`, `failure` says why) until `retryLeg`.
+   */
+  legGaveUp(
+    eventId: string,
+    destinationId: string,
+    legRun: number,
+    failuresInWindow: number,
     failure: LegFailure,
   ): void;
 }

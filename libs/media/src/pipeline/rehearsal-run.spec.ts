@@ -43,6 +43,7 @@ const quiet: PipelineListener = {
   inputMediaChanged: () => undefined,
   legStateChanged: () => undefined,
   legExited: () => undefined,
+  legGaveUp: () => undefined,
 };
 
 let cleanups: Array<() => Promise<void> | void> = [];

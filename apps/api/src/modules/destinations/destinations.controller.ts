@@ -21,6 +21,18 @@ export class DestinationsController {
     return this.destinations.create(org, eventId, body);
   }
 
+  /** Starts the destination's leg again now, its failures forgotten; 409 when the event is not on air. */
+  @Post(':destinationId/retry')
+  @HttpCode(202)
+  @RequiresJobQueue()
+  retry(
+    @OrganizationId() org: string,
+    @Param('eventId') eventId: string,
+    @Param('destinationId') destinationId: string,
+  ): Promise<DestinationJson> {
+    return this.destinations.retry(org, eventId, destinationId);
+  }
+
   @Delete(':destinationId')
   @HttpCode(204)
   @RequiresJobQueue()

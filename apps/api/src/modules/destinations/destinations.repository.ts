@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Destination, PrismaService, toDatabaseError } from '@relay/prisma';
+import type { DestinationLegPolicyColumns } from '../events/leg-policy.mapper';
 
 /** Destinations of events in PostgreSQL. */
 @Injectable()
@@ -8,19 +9,35 @@ export class DestinationsRepository {
 
   async create(
     eventId: string,
-    data: { name: string; url: string; streamKey: string | null },
+    data: { name: string; url: string; streamKey: string | null } & Partial<DestinationLegPolicyColumns>,
   ): Promise<Destination> {
-    try {
-      return await this.prisma.destination.create({ data: { ...data, eventId } });
-    } catch (error) {
-      throw toDatabaseError(error);
-    }
+    return this.run(() => this.prisma.destination.create({ data: { ...data, eventId } }));
   }
 
   /** Deletes the event's destination; returns whether it existed. */
   async delete(eventId: string, id: string): Promise<boolean> {
+    return this.run(
+      async () => (await this.prisma.destination.deleteMany({ where: { id, eventId } })).count === 1,
+    );
+  }
+
+  /** A retry by hand was queued: `failed` → `retrying` (other states are the relay's to set). */
+  async markRetryRequested(eventId: string, id: string): Promise<void> {
+    await this.run(() =>
+      this.prisma.destination.updateMany({
+        where: { id, eventId, state: 'failed' },
+        data: { state: 'retrying' },
+      }),
+    );
+  }
+
+  async find(eventId: string, id: string): Promise<Destination | null> {
+    return this.run(() => this.prisma.destination.findFirst({ where: { id, eventId } }));
+  }
+
+  private async run<T>(query: () => Promise<T>): Promise<T> {
     try {
-      return (await this.prisma.destination.deleteMany({ where: { id, eventId } })).count === 1;
+      return await query();
     } catch (error) {
       throw toDatabaseError(error);
     }

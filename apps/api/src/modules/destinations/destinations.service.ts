@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { DestinationJson } from '@relay/contracts';
-import { maskStreamKey } from '@relay/media';
 import { EventPipelineJob } from '@relay/queue';
 import { isUuid } from '../../common/validation/is-uuid';
-import { ApiError } from '../../common/errors/api-error';
+import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { EventsService } from '../events/events.service';
+import { destinationLegPolicyColumns, presentDestination } from '../events/leg-policy.mapper';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateDestinationDto } from './dto/create-destination.dto';
 import { DestinationsRepository } from './destinations.repository';
@@ -19,23 +19,17 @@ export class DestinationsService {
   ) {}
 
   async create(organizationId: string, eventId: string, dto: CreateDestinationDto): Promise<DestinationJson> {
-    await this.events.get(organizationId, eventId);
+    const event = await this.events.get(organizationId, eventId);
     // "rtmps://live-api-s.facebook.com:443/rtmp/" is how platforms print it: the leg adds the "/".
     const url = dto.url.replace(/\/+$/, '');
     const created = await this.destinations.create(eventId, {
       name: dto.name,
       url,
       streamKey: dto.streamKey ?? null,
+      ...destinationLegPolicyColumns(dto.legPolicy),
     });
     await this.pipeline.request(EventPipelineJob.Sync, eventId);
-    return {
-      id: created.id,
-      name: created.name,
-      url: created.url,
-      streamKeyMasked: maskStreamKey(created.streamKey),
-      state: created.state,
-      restarts: created.restarts,
-    };
+    return presentDestination(created, event);
   }
 
   async remove(organizationId: string, eventId: string, destinationId: string): Promise<void> {
@@ -43,5 +37,28 @@ export class DestinationsService {
     const deleted = isUuid(destinationId) && (await this.destinations.delete(eventId, destinationId));
     if (!deleted) throw ApiError.notFound(`Destination ${destinationId.slice(0, 64)}`);
     await this.pipeline.request(EventPipelineJob.Sync, eventId);
+  }
+
+  /**
+   * Starts a destination's leg again by hand: its failures are forgotten (backoff and give-up window
+   * start over) and, if it is down (`failed` or waiting to retry), it starts now at a keyframe.
+   *
+   * @throws ApiError not_found for an unknown destination; conflict when the event is not on air.
+   */
+  async retry(organizationId: string, eventId: string, destinationId: string): Promise<DestinationJson> {
+    const event = await this.events.get(organizationId, eventId);
+    const found = isUuid(destinationId) ? event.destinations.find((d) => d.id === destinationId) : undefined;
+    if (!found) throw ApiError.notFound(`Destination ${destinationId.slice(0, 64)}`);
+    if (event.status !== 'standby' && event.status !== 'live') {
+      throw new ApiError(
+        ApiErrorCode.Conflict,
+        `Event is ${event.status}, not on air: start it with POST /v1/events/:id/start (its destinations start with it)`,
+      );
+    }
+    // Queued first: if Redis refuses, nothing changed. The relay's own state writes win over this one.
+    await this.pipeline.request(EventPipelineJob.RetryLeg, eventId, { destinationId });
+    await this.destinations.markRetryRequested(eventId, destinationId);
+    const current = await this.destinations.find(eventId, destinationId);
+    return presentDestination(current ?? found, event);
   }
 }

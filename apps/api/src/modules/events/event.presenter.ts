@@ -1,7 +1,8 @@
 import type { EventJson, IngestJson, InputMediaInfo, InputRole } from '@relay/contracts';
-import { compareInputs, maskStreamKey } from '@relay/media';
+import { compareInputs } from '@relay/media';
 import type { EventRecord } from './events.repository';
 import { presentFailover } from './failover-settings.mapper';
+import { presentDestination, presentEventLegPolicy } from './leg-policy.mapper';
 
 /** Renders an event as the REST API v1 event JSON. */
 export function presentEvent(event: EventRecord, ingestServerUrl: string): EventJson {
@@ -29,15 +30,9 @@ export function presentEvent(event: EventRecord, ingestServerUrl: string): Event
         ? { since: event.slateSince.toISOString(), endsAt: event.slateEndsAt.toISOString() }
         : null,
     failover: presentFailover(event),
+    legPolicy: presentEventLegPolicy(event),
     ingest: { primary, backup },
-    destinations: event.destinations.map((d) => ({
-      id: d.id,
-      name: d.name,
-      url: d.url,
-      streamKeyMasked: maskStreamKey(d.streamKey),
-      state: d.state,
-      restarts: d.restarts,
-    })),
+    destinations: event.destinations.map((d) => presentDestination(d, event)),
     warnings: primary.media && backup.media ? compareInputs(primary.media, backup.media) : [],
     createdAt: event.createdAt.toISOString(),
     updatedAt: event.updatedAt.toISOString(),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EventStatus } from '@relay/contracts';
 import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 import type { FailoverColumns } from './failover-settings.mapper';
+import type { EventLegPolicyColumns } from './leg-policy.mapper';
 
 /** An event with what its JSON shows. */
 export type EventRecord = Prisma.EventGetPayload<{ include: { ingests: true; destinations: true } }>;
@@ -18,7 +19,7 @@ export class EventsRepository {
 
   async create(
     organizationId: string,
-    data: { name: string } & Partial<FailoverColumns>,
+    data: { name: string } & Partial<FailoverColumns> & Partial<EventLegPolicyColumns>,
     streamKeys: { primary: string; backup: string },
   ): Promise<EventRecord> {
     return this.run(() =>
@@ -57,7 +58,10 @@ export class EventsRepository {
     );
   }
 
-  async update(id: string, data: { name?: string } & Partial<FailoverColumns>): Promise<EventRecord> {
+  async update(
+    id: string,
+    data: { name?: string } & Partial<FailoverColumns> & Partial<EventLegPolicyColumns>,
+  ): Promise<EventRecord> {
     return this.run(() => this.prisma.event.update({ where: { id }, data, include: WITH_RELATIONS }));
   }
 

@@ -9,6 +9,7 @@ import type { CreateEventDto } from './dto/create-event.dto';
 import type { UpdateEventDto } from './dto/update-event.dto';
 import { presentEvent } from './event.presenter';
 import { failoverColumns } from './failover-settings.mapper';
+import { eventLegPolicyColumns } from './leg-policy.mapper';
 import { EventsRepository, type EventRecord } from './events.repository';
 import { generateIngestStreamKey } from './ingest-stream-key';
 
@@ -34,7 +35,11 @@ export class EventsService {
   async create(organizationId: string, dto: CreateEventDto): Promise<EventJson> {
     const event = await this.events.create(
       organizationId,
-      { name: dto.name, ...failoverColumns(dto.failover, true) },
+      {
+        name: dto.name,
+        ...failoverColumns(dto.failover, true),
+        ...eventLegPolicyColumns(dto.legPolicy, true),
+      },
       { primary: generateIngestStreamKey('primary'), backup: generateIngestStreamKey('backup') },
     );
     return this.present(event);
@@ -70,8 +75,9 @@ export class EventsService {
     const updated = await this.events.update(id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...failoverColumns(dto.failover, false),
+      ...eventLegPolicyColumns(dto.legPolicy, false),
     });
-    if (dto.failover) await this.pipeline.request(EventPipelineJob.Sync, id);
+    if (dto.failover || dto.legPolicy) await this.pipeline.request(EventPipelineJob.Sync, id);
     return this.present(updated);
   }
 

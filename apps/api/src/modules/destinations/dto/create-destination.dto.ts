@@ -1,13 +1,17 @@
+import { Type } from 'class-transformer';
 import {
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   Validate,
+  ValidateNested,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { LegPolicyDto } from '../../events/dto/leg-policy.dto';
 
 /** Accepts `rtmp://host[:port]/app[/…]` and `rtmps://…`: a host and at least an application name. */
 @ValidatorConstraint({ name: 'isPublishUrl' })
@@ -51,4 +55,11 @@ export class CreateDestinationDto {
   @MaxLength(512)
   @Matches(/^[\x21-\x7e]+$/, { message: 'streamKey must be printable ASCII without spaces' })
   streamKey?: string;
+
+  /** Overrides of the event's leg supervision policy for this destination. */
+  @IsOptional()
+  @IsObject({ message: 'legPolicy must be an object' })
+  @ValidateNested()
+  @Type(() => LegPolicyDto)
+  legPolicy?: LegPolicyDto;
 }

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { FailoverSettingsDto } from './failover-settings.dto';
+import { LegPolicyDto } from './leg-policy.dto';
 
 export const EVENT_NAME_MAX_LENGTH = 200;
 
@@ -16,4 +17,11 @@ export class CreateEventDto {
   @ValidateNested()
   @Type(() => FailoverSettingsDto)
   failover?: FailoverSettingsDto;
+
+  /** Leg supervision defaults of the event's destinations. */
+  @IsOptional()
+  @IsObject({ message: 'legPolicy must be an object' })
+  @ValidateNested()
+  @Type(() => LegPolicyDto)
+  legPolicy?: LegPolicyDto;
 }

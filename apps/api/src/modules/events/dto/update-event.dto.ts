@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EVENT_NAME_MAX_LENGTH } from './create-event.dto';
 import { FailoverSettingsDto } from './failover-settings.dto';
+import { LegPolicyDto } from './leg-policy.dto';
 
 /** Body of `PATCH /v1/events/:id`: any subset of the event's settings. */
 export class UpdateEventDto {
@@ -16,4 +17,11 @@ export class UpdateEventDto {
   @ValidateNested()
   @Type(() => FailoverSettingsDto)
   failover?: FailoverSettingsDto;
+
+  /** Leg supervision defaults of the event's destinations. */
+  @IsOptional()
+  @IsObject({ message: 'legPolicy must be an object' })
+  @ValidateNested()
+  @Type(() => LegPolicyDto)
+  legPolicy?: LegPolicyDto;
 }

@@ -1,0 +1,40 @@
+import { LEG_POLICY_LIMITS } from '@relay/contracts';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+const limits = LEG_POLICY_LIMITS;
+
+/**
+ * `legPolicy` of an event (defaults of its destinations) or of a destination (overrides); every field
+ * optional. Defaults: backoff capped at 30000 ms, give up after 10 failures within 600000 ms.
+ */
+export class LegPolicyDto {
+  @IsOptional()
+  @IsInt({ message: 'legPolicy.maxBackoffMs must be an integer (ms)' })
+  @Min(limits.maxBackoffMs.min, {
+    message: `legPolicy.maxBackoffMs must be at least ${limits.maxBackoffMs.min} ms`,
+  })
+  @Max(limits.maxBackoffMs.max, {
+    message: `legPolicy.maxBackoffMs must be at most ${limits.maxBackoffMs.max} ms`,
+  })
+  maxBackoffMs?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'legPolicy.giveUpAfterFailures must be an integer (0: never give up)' })
+  @Min(limits.giveUpAfterFailures.min, {
+    message: 'legPolicy.giveUpAfterFailures must be 0 (never give up) or more',
+  })
+  @Max(limits.giveUpAfterFailures.max, {
+    message: `legPolicy.giveUpAfterFailures must be at most ${limits.giveUpAfterFailures.max}`,
+  })
+  giveUpAfterFailures?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'legPolicy.giveUpWindowMs must be an integer (ms)' })
+  @Min(limits.giveUpWindowMs.min, {
+    message: `legPolicy.giveUpWindowMs must be at least ${limits.giveUpWindowMs.min} ms`,
+  })
+  @Max(limits.giveUpWindowMs.max, {
+    message: `legPolicy.giveUpWindowMs must be at most ${limits.giveUpWindowMs.max} ms (24 h)`,
+  })
+  giveUpWindowMs?: number;
+}
