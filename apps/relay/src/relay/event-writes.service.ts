@@ -1,5 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseError } from '@relay/prisma';
+
+/** While a held write runs: when it was queued (ms since epoch), i.e. when what it records happened. */
+const queuedAtOfWrite = new AsyncLocalStorage<number>();
+
+/**
+ * When the write running now was queued, as a Date (undefined outside {@link EventWriteQueue}): a
+ * timeline entry written after a database outage carries the time the thing happened, not the write time.
+ */
+export function currentWriteQueuedAt(): Date | undefined {
+  const at = queuedAtOfWrite.getStore();
+  return at === undefined ? undefined : new Date(at);
+}
 
 /** Bounds of {@link EventWriteQueue}: how much it holds while the database is away, and for how long. */
 export interface EventWriteLimits {
@@ -111,7 +124,7 @@ export class EventWriteQueue {
   private async attempt(eventId: string, item: QueuedWrite): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await item.write();
+        await queuedAtOfWrite.run(item.queuedAt, item.write);
         this.databaseAnswered();
         return;
       } catch (error) {

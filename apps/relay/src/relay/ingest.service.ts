@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvironmentVariables } from '@relay/config';
 import { RtmpIngestServer, type PublishTarget } from '@relay/media';
+import { DatabaseError } from '@relay/prisma';
 import { PipelinesService } from './pipelines.service';
 import { RelayRepository } from './relay.repository';
+import { StreamKeyCache, type CachedIngest } from './stream-key-cache';
 
 /** RTMP application name encoders publish to: rtmp://host:port/live/<stream key>. */
 export const INGEST_APP = 'live';
@@ -12,6 +14,8 @@ export const INGEST_APP = 'live';
 export class IngestService implements OnApplicationShutdown {
   private readonly logger = new Logger('Ingest');
   private readonly server: RtmpIngestServer;
+  /** Keys accepted before, to let encoders back in while PostgreSQL is away. */
+  private readonly acceptedKeys = new StreamKeyCache();
 
   constructor(
     private readonly config: EnvironmentVariables,
@@ -28,6 +32,7 @@ export class IngestService implements OnApplicationShutdown {
       },
     });
     this.pipelines.onEventDeleted((eventId) => {
+      this.acceptedKeys.forgetEvent(eventId);
       this.server.kick({ eventId, role: 'primary' });
       this.server.kick({ eventId, role: 'backup' });
     });
@@ -49,9 +54,27 @@ export class IngestService implements OnApplicationShutdown {
     await this.server.stop();
   }
 
+  /**
+   * Accepts a stream key the database knows. While the database is away, a key this relay accepted
+   * before is let back in (an encoder reconnecting during an outage), anything else is refused.
+   */
   private async authorize(streamKey: string): Promise<PublishTarget | null> {
-    const found = await this.repository.findIngestByStreamKey(streamKey);
-    if (!found) return null;
+    let found: CachedIngest | null;
+    try {
+      found = await this.repository.findIngestByStreamKey(streamKey);
+    } catch (error) {
+      if (!(error instanceof DatabaseError && error.kind === 'unavailable')) throw error;
+      found = this.acceptedKeys.lookup(streamKey);
+      if (!found) throw error;
+      this.logger.warn(
+        `Event ${found.eventId}: ${found.role} let back in by a key accepted before (database away)`,
+      );
+    }
+    if (!found) {
+      this.acceptedKeys.forget(streamKey);
+      return null;
+    }
+    this.acceptedKeys.remember(streamKey, found);
     this.pipelines.ensure(found.eventId, found.settings);
     return { eventId: found.eventId, role: found.role };
   }

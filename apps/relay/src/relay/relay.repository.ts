@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IngestState, InputRole, LegState } from '@relay/contracts';
 import type { InputMediaInfo, LegSpec, RehearsalReport, SwitcherSettings } from '@relay/media';
 import { Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+import { currentWriteQueuedAt } from './event-writes.service';
 
 /** Timeline entry types the relay writes (prisma enum TimelineType). */
 export type RelayTimelineType = Prisma.TimelineEntryCreateManyInput['type'];
@@ -215,22 +216,65 @@ export class RelayRepository {
     await this.run(() => this.prisma.destination.updateMany({ where: { eventId }, data: { state: 'idle' } }));
   }
 
+  /**
+   * Adds a timeline entry. `at` is when it happened: by default when its write was queued (see
+   * EventWriteQueue), so an entry held through a database outage keeps its time; else now.
+   */
   async addTimeline(
     eventId: string,
     type: RelayTimelineType,
-    entry: { input?: InputRole; destinationId?: string; detail?: TimelineDetail },
+    entry: { input?: InputRole; destinationId?: string; detail?: TimelineDetail; at?: Date },
   ): Promise<void> {
+    const at = entry.at ?? currentWriteQueuedAt() ?? new Date();
     await this.run(() =>
       this.prisma.timelineEntry.createMany({
         data: [
           {
             eventId,
             type,
+            at,
             input: entry.input ?? null,
             destinationId: entry.destinationId ?? null,
             detail: entry.detail ?? {},
           },
         ],
+      }),
+    );
+  }
+
+  /** The event's status, or null when it was deleted. */
+  async findEventStatus(eventId: string): Promise<PipelineConfig['status'] | null> {
+    const event = await this.run(() =>
+      this.prisma.event.findUnique({ where: { id: eventId }, select: { status: true } }),
+    );
+    return event?.status ?? null;
+  }
+
+  /**
+   * This relay took the event over: forgets what its previous owner left open (a slate window, a
+   * running rehearsal), since none of it runs here. Returns what was cleared.
+   */
+  async forgetPreviousOwner(
+    eventId: string,
+    rehearsalReason: string,
+  ): Promise<{ slate: boolean; rehearsals: number }> {
+    return this.run(() =>
+      this.prisma.$transaction(async (tx) => {
+        const slate = await tx.event.updateMany({
+          where: { id: eventId, slateSince: { not: null } },
+          data: { slateSince: null, slateEndsAt: null, statusReason: null },
+        });
+        const rehearsals = await tx.rehearsal.updateMany({
+          where: { eventId, status: 'running' },
+          data: {
+            status: 'aborted',
+            verdict: 'fail',
+            endedAt: new Date(),
+            reasons: [rehearsalReason],
+            runningFor: null,
+          },
+        });
+        return { slate: slate.count > 0, rehearsals: rehearsals.count };
       }),
     );
   }
