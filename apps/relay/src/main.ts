@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
 import { assertRedisFitForQueues, RedisAvailability, RedisStartupError } from '@relay/queue';
 import { IngestService } from './relay/ingest.service';
-import { PipelinesService } from './relay/pipelines.service';
+import { reapOrphanLegs } from './relay/orphan-legs';
+import { OwnershipService } from './relay/ownership.service';
 import { RelayModule } from './relay.module';
 
 async function bootstrap(): Promise<void> {
@@ -19,10 +20,14 @@ async function bootstrap(): Promise<void> {
     ),
   });
   app.enableShutdownHooks();
+  // ffmpeg legs of a relay that was killed exit when their stdin closes; any left are stale pushes.
+  const reaped = reapOrphanLegs(config.FFMPEG_PATH);
+  if (reaped > 0) new Logger('Relay').warn(`Stopped ${reaped} ffmpeg leg(s) left by a relay that died`);
   // Media never waits on Redis; this only says, once, when queue work stalls and when it resumes.
   void new RedisAvailability(config.REDIS_URL, { logger: new Logger('Redis') }).start();
   await app.get(IngestService).listen();
-  await app.get(PipelinesService).resumeOnAirEvents();
+  // Events left on air are taken over once their previous owner's lock expires (or at once).
+  await app.get(OwnershipService).claimOnAirEvents();
   new Logger('Relay').log('Relay ready');
 }
 

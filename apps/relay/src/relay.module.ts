@@ -3,10 +3,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type EnvironmentVariables } from '@relay/config';
 import { PrismaModule } from '@relay/prisma';
 import { QueueName, redisConnectionFromUrl } from '@relay/queue';
+import { EventOwnerProcessor } from './processors/event-owner.processor';
 import { EventPipelineProcessor } from './processors/event-pipeline.processor';
 import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
 import { EventWritesService } from './relay/event-writes.service';
 import { IngestService } from './relay/ingest.service';
+import { OwnershipService } from './relay/ownership.service';
 import { PipelineEventsListener } from './relay/pipeline-events.listener';
 import { PipelinesService } from './relay/pipelines.service';
 import { RelayRepository } from './relay/relay.repository';
@@ -22,7 +24,11 @@ export class RelayModule {
         AppConfigModule.forRoot(config),
         PrismaModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL) }),
-        BullModule.registerQueue({ name: QueueName.EventPipeline }, { name: QueueName.LegSupervisor }),
+        BullModule.registerQueue(
+          { name: QueueName.EventPipeline },
+          { name: QueueName.LegSupervisor },
+          { name: QueueName.EventOwner },
+        ),
       ],
       providers: [
         RelayRepository,
@@ -31,7 +37,9 @@ export class RelayModule {
         PipelinesService,
         IngestService,
         RehearsalsService,
+        OwnershipService,
         EventPipelineProcessor,
+        EventOwnerProcessor,
         LegSupervisorProcessor,
       ],
     };

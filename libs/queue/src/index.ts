@@ -3,3 +3,4 @@ export * from './redis-connection';
 export * from './redis-checks';
 export * from './redis-availability';
 export * from './job-producer';
+export * from './event-ownership';

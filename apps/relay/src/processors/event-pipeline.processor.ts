@@ -1,23 +1,35 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { EventPipelineJob, QueueName, type EventPipelinePayload } from '@relay/queue';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { EventPipelineJob, QueueName, type EventPipelinePayload, type ForwardedPayload } from '@relay/queue';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { OwnershipService } from '../relay/ownership.service';
 import { PipelinesService } from '../relay/pipelines.service';
 import { RehearsalsService } from '../relay/rehearsals.service';
 
-/** Start, stop and resync of event pipelines, requested by the API. */
+type Payload = EventPipelinePayload & ForwardedPayload;
+
+/**
+ * Start, stop and resync of event pipelines, requested by the API. A job for an event another relay
+ * owns is passed on until that relay's worker takes it; a start claims the event (see OwnershipService).
+ */
 @Processor(QueueName.EventPipeline)
 export class EventPipelineProcessor extends WorkerHost {
   constructor(
     private readonly pipelines: PipelinesService,
     private readonly rehearsals: RehearsalsService,
+    private readonly ownership: OwnershipService,
+    @InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<Payload>,
   ) {
     super();
   }
 
-  async process(job: Job<EventPipelinePayload, void, EventPipelineJob>): Promise<void> {
+  async process(job: Job<Payload, void, EventPipelineJob>): Promise<void> {
+    if (await this.ownership.ownedElsewhere(job.data.eventId)) {
+      await this.ownership.forward(this.queue, job);
+      return;
+    }
     switch (job.name) {
       case EventPipelineJob.Start:
-        return this.pipelines.start(job.data.eventId);
+        return this.ownership.requestStart(job.data.eventId);
       case EventPipelineJob.Stop:
         return this.pipelines.stop(job.data.eventId);
       case EventPipelineJob.Sync:

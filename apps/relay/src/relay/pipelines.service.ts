@@ -140,15 +140,15 @@ export class PipelinesService implements OnApplicationShutdown {
     if (outcome === 'restarted') this.listener.legRestarted(eventId, destinationId, 0);
   }
 
-  /** Restarts the pipelines of events that were on air when the relay last stopped. */
-  async resumeOnAirEvents(): Promise<void> {
-    const slates = await this.repository.clearStaleSlates();
-    if (slates > 0) this.logger.warn(`Cleared ${slates} slate window(s) left open by a previous relay`);
-    const orphaned = await this.repository.abortOrphanedRehearsals(
-      'the relay restarted during the rehearsal',
-    );
-    if (orphaned > 0) this.logger.warn(`Aborted ${orphaned} rehearsal(s) left running by a previous relay`);
-    for (const eventId of await this.repository.findOnAirEventIds()) await this.start(eventId);
+  /**
+   * Closes the event's legs cleanly and leaves its state alone: this relay no longer owns the event (it
+   * handed it over, or another relay took it). Inputs stay attached.
+   */
+  async halt(eventId: string): Promise<void> {
+    for (const listener of this.stoppingListeners) listener(eventId);
+    const pipeline = this.pipelines.get(eventId);
+    if (pipeline?.isStarted) await pipeline.stop();
+    await this.releaseIfUnused(eventId);
   }
 
   async onApplicationShutdown(): Promise<void> {
