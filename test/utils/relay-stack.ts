@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports';
 import { startPostgres, type PostgresServer } from './postgres';
@@ -24,6 +25,8 @@ export interface RelayStack {
   readonly redis: TestRedis;
   readonly api: ManagedProcess;
   readonly relay: ManagedProcess;
+  /** The environment the API and the relay were started with (for {@link startRelayProcess}). */
+  readonly env: NodeJS.ProcessEnv;
   /** Calls the API with the bootstrap key (or `apiKey`); the body is parsed JSON or null. */
   request<T = unknown>(
     method: string,
@@ -106,6 +109,7 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
     redis,
     api,
     relay,
+    env: common,
     request,
     logs: () => [...api.lines(), ...relay.lines()],
     async stop() {
@@ -114,4 +118,50 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
       await postgres.stop();
     },
   };
+}
+
+/**
+ * Starts one more relay process of `stack` (`node dist/apps/relay/src/main.js`, same database and Redis),
+ * e.g. a restart after `kill -9` of `stack.relay`, or a second relay. `rtmpPort`: its RTMP port (default
+ * the stack's, free once the first relay is gone; pass another for a relay running beside it). Resolves
+ * when it says it is ready. The caller stops it.
+ */
+export async function startRelayProcess(
+  stack: RelayStack,
+  options: { rtmpPort?: number; name?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ManagedProcess> {
+  const relay = spawnProcess('node', [join(BUILD_ROOT, 'apps/relay/src/main.js')], {
+    name: options.name ?? 'relay-2',
+    env: { ...stack.env, RTMP_PORT: String(options.rtmpPort ?? stack.rtmpPort), ...options.env },
+    ringSize: 5000,
+  });
+  await relay.waitForLine(/Relay ready/, 60_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${relay.tail(40)}`);
+  });
+  return relay;
+}
+
+/** Pids of the ffmpeg processes whose parent is `parentPid` (the relay's legs), from /proc. */
+export function ffmpegChildren(parentPid: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parentPid && stat.includes('(ffmpeg)')) pids.push(Number(name));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Whether process `pid` still exists (a zombie counts as gone). */
+export function alive(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
