@@ -41,6 +41,8 @@ export class FfmpegLeg implements OutboundLeg {
   private startedAt = 0;
   private lastProgressAt = 0;
   private lastWriteAt = 0;
+  /** When ffmpeg opened its output (connected and published), ms since epoch; 0 before. */
+  private outputOpenedAt = 0;
   private watchdog: NodeJS.Timeout | null = null;
   private stopRequested = false;
   private exitedPromise: Promise<void> = Promise.resolve();
@@ -72,6 +74,7 @@ export class FfmpegLeg implements OutboundLeg {
     if (this.current === 'connecting' || this.current === 'live' || this.current === 'stopping') return;
     this.stopRequested = false;
     this.failure = null;
+    this.outputOpenedAt = 0;
     this.waitingForKeyframe = true;
     const isSrt = this.options.url.startsWith('srt://');
     const command = ffmpeg({ stdoutLines: 0 })
@@ -152,6 +155,7 @@ export class FfmpegLeg implements OutboundLeg {
       return;
     }
     this.output.push(line);
+    if (/^Output #0/.test(line)) this.outputOpenedAt = Date.now();
     if (this.current === 'connecting' && /^Output #0/.test(line)) this.setState('live');
   }
 
@@ -182,7 +186,9 @@ export class FfmpegLeg implements OutboundLeg {
     this.setState(expected ? 'idle' : 'exited');
     resolve();
     if (!expected) {
-      const failure = this.failure ?? classifyLegFailure(this.output.toArray(), signal ? null : code);
+      const openForMs = this.outputOpenedAt > 0 ? Date.now() - this.outputOpenedAt : null;
+      const failure =
+        this.failure ?? classifyLegFailure(this.output.toArray(), signal ? null : code, openForMs);
       this.listener.exited(failure);
     }
   }

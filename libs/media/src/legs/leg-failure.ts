@@ -56,14 +56,36 @@ const RULES: ReadonlyArray<{ kind: LegFailureKind; pattern: RegExp; message: str
 ];
 
 /**
- * Classifies a leg's end from its last ffmpeg output lines, most specific rule first.
+ * A destination that closes the connection this soon after ffmpeg opened its output (ms) refused the
+ * stream: nginx-rtmp's `deny publish` and Twitch with a wrong key close the connection on the publish
+ * command without an error message, so ffmpeg only sees "Broken pipe" on its first writes.
+ */
+export const PUBLISH_REFUSED_WITHIN_MS = 3000;
+
+/**
+ * Classifies a leg's end from its last ffmpeg output lines, most specific rule first. A connection
+ * closed by the destination within {@link PUBLISH_REFUSED_WITHIN_MS} of the output opening counts as
+ * a refused stream key.
  *
  * @param lines recent stderr lines, oldest first (redacted: they are put into the message only by kind)
  * @param exitCode ffmpeg's exit code, or null when killed by a signal
+ * @param openForMs how long the output had been open (ffmpeg's "Output #0") when it ended; null if never
  */
-export function classifyLegFailure(lines: readonly string[], exitCode: number | null): LegFailure {
+export function classifyLegFailure(
+  lines: readonly string[],
+  exitCode: number | null,
+  openForMs: number | null = null,
+): LegFailure {
   for (const rule of RULES) {
-    if (lines.some((line) => rule.pattern.test(line))) return { kind: rule.kind, message: rule.message };
+    if (!lines.some((line) => rule.pattern.test(line))) continue;
+    if (rule.kind === 'closed-by-peer' && openForMs !== null && openForMs < PUBLISH_REFUSED_WITHIN_MS) {
+      return {
+        kind: 'auth-refused',
+        message:
+          'destination closed the connection as soon as publishing began: the stream key was probably refused',
+      };
+    }
+    return { kind: rule.kind, message: rule.message };
   }
   return {
     kind: 'unknown',
