@@ -122,6 +122,8 @@ export class PipelineEventsListener implements PipelineListener {
           newInputFrameRate: decision.signals.newInputFrameRate,
           lostInputBitrateKbps: decision.signals.lostInputBitrateKbps,
           lostInputFrameRate: decision.signals.lostInputFrameRate,
+          newInputBacklogMs: decision.signals.newInputBacklogMs,
+          skippedMs: decision.signals.skippedMs,
         },
       });
     });

@@ -1,16 +1,16 @@
 import type { InputRole, PublishEndReason, PublishSink } from '../ingest/ingest-types';
 import type { FlvTag } from '../protocols/flv/flv-tag';
+import { BacklogGuard } from './backlog-guard';
 import { FlapDamper } from './flap-damper';
 import { InputFeed } from './input-feed';
 import type { ProgramOutput } from './program-output';
-import { ProgramTimeline } from './program-timeline';
+import { liveEdgeResume, switchDecision, type PendingSwitch } from './pending-switch';
+import { ProgramTimeline, type SwitchPlacement } from './program-timeline';
 import {
   DEFAULT_FLAP_DAMPING,
   DEFAULT_MAX_DRIFT_MS,
   type InputMeter,
-  type InputRates,
   type ProgramFiller,
-  type SwitchDecision,
   type SwitchKind,
   type SwitcherListener,
   type SwitcherSettings,
@@ -22,17 +22,6 @@ import {
  * failback a few seconds later.
  */
 const INITIAL_PRIMARY_GRACE_MS = 3000;
-
-interface PendingSwitch {
-  readonly to: InputRole;
-  readonly kind: SwitchKind;
-  readonly reason: string;
-  readonly decidedAt: number;
-  /** Age of the lost input's last media frame when decided; null for a planned switch. */
-  readonly lostAgeMs: number | null;
-  /** The lost input's rates when decided; absent for a planned switch. */
-  readonly lostRates?: InputRates | null;
-}
 
 const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : 'primary');
 
@@ -50,6 +39,10 @@ const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : '
  * - Flap damping: after `maxFailovers` failovers within `windowMs`, failback waits until both inputs
  *   have been free of losses for `stableMs`.
  * - Timestamps: see {@link ProgramTimeline}: continuous, monotonic, drift bounded by `maxDriftMs`.
+ * - Backlogs: an input that sends faster than real time (a resumed encoder draining its frozen
+ *   seconds, see InputPacing) is not healthy and no planned switch goes to it until it is paced; on
+ *   air, media that would put the program more than `maxDriftMs` ahead is skipped up to the input's
+ *   live edge ({@link BacklogGuard}), reported as a `resume` of the same input.
  * - Filler: while no input is on air, a {@link ProgramFiller} (the slate) may be placed on the program
  *   timeline like an input ({@link startFiller}); the first input to go on air again stops it.
  *
@@ -65,6 +58,7 @@ export class FailoverSwitcher {
   private pending: PendingSwitch | null = null;
   private sessions = 0;
   private timeline: ProgramTimeline;
+  private readonly guard: BacklogGuard;
   private readonly damper: FlapDamper;
   private interruptedSince: number | null = null;
   private filler: ProgramFiller | null = null;
@@ -81,6 +75,7 @@ export class FailoverSwitcher {
     private readonly meter: InputMeter = () => null,
   ) {
     this.timeline = new ProgramTimeline(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
+    this.guard = new BacklogGuard(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
     this.damper = new FlapDamper(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
   }
 
@@ -92,6 +87,11 @@ export class FailoverSwitcher {
   /** Whether a filler (the slate) is on air. */
   get fillerOnAir(): boolean {
     return this.filler !== null;
+  }
+
+  /** Whether the on-air input's backlog is being skipped (its media dropped until its live edge). */
+  get skippingBacklog(): boolean {
+    return this.guard.skipping;
   }
 
   /** Whether flap damping currently holds failback back. */
@@ -168,6 +168,7 @@ export class FailoverSwitcher {
   restartSelection(): void {
     this.stopFiller();
     this.active = null;
+    this.guard.reset();
     this.pending = null;
     this.lastOnAir = null;
     this.interruptedSince = null;
@@ -207,6 +208,7 @@ export class FailoverSwitcher {
         feed.simulatedLoss ?? feed.stallReason(now, this.settings.stallTimeoutMs, checkTimestamps);
       if (feed.state === 'live' && stall) this.lose(feed, 'stalled', stall);
       else if (feed.state === 'stalled' && !stall) this.recover(feed, now);
+      feed.updateHealth(now);
     }
     const lastLoss = Math.max(this.feeds.primary.lastLossAt ?? 0, this.feeds.backup.lastLossAt ?? 0);
     if (this.damper.releaseIfStable(now, lastLoss || null)) {
@@ -235,11 +237,12 @@ export class FailoverSwitcher {
       this.decide();
       if (this.active === feed.role) return; // went on air from the GOP cache, this tag included
     }
-    if (kind === 'keyframe' && this.pending?.to === feed.role) {
-      this.commit(feed, this.pending);
+    const pending = this.pending;
+    if (kind === 'keyframe' && pending?.to === feed.role && !(pending.planned && feed.pacing.draining)) {
+      this.commit(feed, pending);
       return;
     }
-    if (this.active === feed.role) this.forward(tag);
+    if (this.active === feed.role) this.forwardMedia(feed, tag, kind === 'keyframe', now);
   }
 
   private onEnd(feed: InputFeed, reason: PublishEndReason): void {
@@ -252,20 +255,27 @@ export class FailoverSwitcher {
   private lose(feed: InputFeed, state: 'offline' | 'stalled', reason: string): void {
     if (feed.state === 'live') feed.lastLossAt = this.clock();
     feed.state = state;
+    feed.liveSince = null;
     feed.healthySince = null;
     this.listener.inputStateChanged(feed.role, state, reason);
   }
 
   private recover(feed: InputFeed, now: number): void {
+    if (feed.state === 'stalled') feed.recoveredFromStall = true;
     feed.state = 'live';
-    feed.healthySince = now;
+    feed.liveSince = now;
+    feed.pacing.clearPeak();
+    feed.updateHealth(now);
     this.listener.inputStateChanged(feed.role, 'live', 'media flowing');
   }
 
   /** Applies the switching rules to the current input states. */
   private decide(): void {
     const now = this.clock();
-    if (this.pending && this.feeds[this.pending.to].state !== 'live') this.pending = null;
+    const target = this.pending ? this.feeds[this.pending.to] : null;
+    if (target && (target.state !== 'live' || (this.pending?.planned && target.pacing.draining))) {
+      this.pending = null;
+    }
 
     if (this.active && this.feeds[this.active].state !== 'live') {
       const lost = this.feeds[this.active];
@@ -273,12 +283,14 @@ export class FailoverSwitcher {
         lost.simulatedLoss ?? `${lost.role} ${lost.state === 'offline' ? 'disconnected' : 'stalled'}`;
       const lostAgeMs = lost.lastMediaAt > 0 ? now - lost.lastMediaAt : null;
       this.active = null;
+      this.guard.reset();
       const next = this.feeds[other(lost.role)];
       if (next.state === 'live') {
         this.recordFailover(now, reason);
         const kind = this.kindFor(next.role);
         const lostRates = this.meter(lost.role);
-        this.switchTo(next, { to: next.role, kind, reason, decidedAt: now, lostAgeMs, lostRates }, true);
+        const pending = { to: next.role, kind, reason, decidedAt: now, lostAgeMs, lostRates, planned: false };
+        this.switchTo(next, pending, true);
       } else {
         this.interrupt(reason);
       }
@@ -294,6 +306,7 @@ export class FailoverSwitcher {
           reason: `${candidate.role} live`,
           decidedAt: now,
           lostAgeMs: null,
+          planned: true,
         };
         this.switchTo(candidate, pending, false);
       }
@@ -311,7 +324,14 @@ export class FailoverSwitcher {
       now - primary.healthySince >= this.settings.failbackAfterMs
     ) {
       const reason = `primary healthy for ${now - primary.healthySince} ms`;
-      this.pending = { to: 'primary', kind: 'failback', reason, decidedAt: now, lostAgeMs: null };
+      this.pending = {
+        to: 'primary',
+        kind: 'failback',
+        reason,
+        decidedAt: now,
+        lostAgeMs: null,
+        planned: true,
+      };
     }
   }
 
@@ -327,21 +347,22 @@ export class FailoverSwitcher {
 
   /**
    * The input to put on air when none is: the preferred one (the primary, or in sticky mode the input
-   * last on air) if live, even if that means waiting for its next keyframe; at the start of a show, a
-   * primary that connected less than INITIAL_PRIMARY_GRACE_MS ago but has no media yet is waited for.
+   * last on air) if ready for air (live and not draining a backlog), even if that means waiting for its
+   * next keyframe; at the start of a show, a primary that connected less than INITIAL_PRIMARY_GRACE_MS
+   * ago but has no media yet is waited for.
    */
   private pickCandidate(): InputFeed | null {
     const { primary, backup } = this.feeds;
     const preferred = this.settings.mode === 'sticky' && this.lastOnAir === 'backup' ? backup : primary;
     const second = preferred === primary ? backup : primary;
-    if (preferred.state === 'live') return preferred;
+    if (preferred.readyForAir) return preferred;
     const waitForPrimary =
       this.lastOnAir === null &&
       preferred === primary &&
       primary.connectedAt !== null &&
       this.clock() - primary.connectedAt < INITIAL_PRIMARY_GRACE_MS;
     if (waitForPrimary) return null;
-    return second.state === 'live' ? second : null;
+    return second.readyForAir ? second : null;
   }
 
   private kindFor(to: InputRole): SwitchKind {
@@ -352,14 +373,14 @@ export class FailoverSwitcher {
   /**
    * Goes on air from the GOP cache, or waits for the input's next keyframe: when none is cached, when
    * the event switches at the next keyframe (`lossDriven`), or when replaying the cache would put the
-   * program more than maxDriftMs ahead of the wall clock.
+   * program within the guard's headroom of maxDriftMs ahead of the wall clock.
    */
   private switchTo(feed: InputFeed, pending: PendingSwitch, lossDriven: boolean): void {
     const cached = feed.gop.contents;
     const replayMs = cached.length > 0 ? cached[cached.length - 1]!.timestamp - cached[0]!.timestamp : 0;
-    const tooFarAhead =
-      -this.timeline.driftMs(this.clock()) + replayMs > (this.settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
-    const waitForKeyframe = lossDriven && (this.settings.switchAt === 'next-keyframe' || tooFarAhead);
+    const maxAheadMs = (this.settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS) - this.guard.switchHeadroomMs;
+    const tooFarAhead = this.timeline.projectedAheadMs(replayMs, this.clock()) > maxAheadMs;
+    const waitForKeyframe = (lossDriven && this.settings.switchAt === 'next-keyframe') || tooFarAhead;
     if (feed.hasCachedKeyframe && !waitForKeyframe) this.commit(feed, pending);
     else this.pending = pending;
   }
@@ -376,33 +397,64 @@ export class FailoverSwitcher {
     this.lastOnAir = feed.role;
     this.pending = null;
     this.interruptedSince = null;
+    this.guard.reset();
     if (feed.metadata && from === null) this.emit(feed.metadata, placement.start);
     if (feed.videoConfig) this.emit(feed.videoConfig, placement.start);
     if (feed.audioConfig) this.emit(feed.audioConfig, placement.start);
-    for (const tag of replay) this.forward(tag);
-    const rates = this.meter(feed.role);
-    this.listener.switched({
-      kind: pending.kind,
-      from,
-      to: feed.role,
-      reason: pending.reason,
-      decidedAt: pending.decidedAt,
-      committedAt: now,
-      programTimestamp: placement.start,
-      gapMs: placement.gapMs,
-      replayedTags: replay.length,
-      signals: {
-        lostInputLastPacketAgeMs: pending.lostAgeMs,
-        keyframeWaitMs: now - pending.decidedAt,
-        driftMs: placement.driftMs,
+    for (const tag of replay) this.forwardMedia(feed, tag, tag === replay[0], now);
+    this.announce(pending, from, feed, placement, replay.length, 0);
+  }
+
+  /**
+   * Forwards a media tag of the on-air input unless the backlog guard drops it; a live-edge keyframe
+   * ends a skip and is placed on the program timeline like a switch.
+   */
+  private forwardMedia(feed: InputFeed, tag: FlvTag, keyframe: boolean, now: number): void {
+    if (this.guard.skipping) {
+      const ahead = this.timeline.projectedAheadMs(0, now);
+      if (keyframe && this.guard.canResume(feed.pacing.draining, ahead, now)) {
+        this.resumeAtLiveEdge(feed, tag, now);
+      } else {
+        this.guard.drop(tag.timestamp);
+      }
+      return;
+    }
+    const programTs = this.timeline.map(tag);
+    if (this.guard.exceeds(this.timeline.aheadMs(programTs, now), now)) this.guard.drop(tag.timestamp);
+    else this.emit(tag, programTs);
+  }
+
+  /** Ends a skip at `keyframe`, the input's live edge: placed on the program timeline like a switch. */
+  private resumeAtLiveEdge(feed: InputFeed, keyframe: FlvTag, now: number): void {
+    const skip = this.guard.end(keyframe.timestamp);
+    const placement = this.timeline.beginSwitch(keyframe.timestamp, now);
+    this.forward(keyframe);
+    this.announce(liveEdgeResume(feed.role, skip), feed.role, feed, placement, 1, skip.skippedMs);
+  }
+
+  /** Tells the listener about a switch (or a skip to the live edge) that just went on air. */
+  private announce(
+    pending: PendingSwitch,
+    from: InputRole | null,
+    feed: InputFeed,
+    placement: SwitchPlacement,
+    replayedTags: number,
+    skippedMs: number,
+  ): void {
+    const now = this.clock();
+    this.listener.switched(
+      switchDecision(pending, {
+        from,
+        now,
+        placement,
+        replayedTags,
+        skippedMs,
         recentFailovers: this.damper.recentFailovers(now),
         newInputFrames: feed.frames,
-        newInputBitrateKbps: rates?.bitrateKbps ?? null,
-        newInputFrameRate: rates?.frameRate ?? null,
-        lostInputBitrateKbps: pending.lostRates?.bitrateKbps ?? null,
-        lostInputFrameRate: pending.lostRates?.frameRate ?? null,
-      },
-    } satisfies SwitchDecision);
+        newInputRates: this.meter(feed.role),
+        newInputBacklogMs: feed.pacing.peakLeadMs,
+      }),
+    );
   }
 
   private interrupt(reason: string): void {

@@ -7,6 +7,7 @@ import {
   type FlvTag,
 } from '../protocols/flv/flv-tag';
 import { GopCache } from './gop-cache';
+import { InputPacing } from './input-pacing';
 
 /**
  * State of one input as the switcher sees it.
@@ -36,7 +37,16 @@ export class InputFeed {
   /** Wall clock (ms) of the last media frame; 0 before any. */
   lastMediaAt = 0;
   /** Wall clock (ms) since which the input has been live without interruption, or null. */
+  liveSince: number | null = null;
+  /**
+   * Wall clock (ms) since which the input has been live and sending in real time (not draining a
+   * backlog, see {@link InputPacing}), or null: what failback waits for. Updated by {@link updateHealth}.
+   */
   healthySince: number | null = null;
+  /** Whether this session was lost (stalled) and came back: it must prove its pacing before a resume. */
+  recoveredFromStall = false;
+  /** Whether the media arrives in real time (lead of media time over the wall clock). */
+  readonly pacing = new InputPacing();
   /** Media frames received in this session (for diagnostics and the timeline). */
   frames = 0;
   bytes = 0;
@@ -60,7 +70,10 @@ export class InputFeed {
     this.audioConfig = null;
     this.gop.clear();
     this.lastMediaAt = 0;
+    this.liveSince = null;
     this.healthySince = null;
+    this.recoveredFromStall = false;
+    this.pacing.reset(connectedAt ?? 0);
     this.frames = 0;
     this.bytes = 0;
     this.maxMediaTs = -1;
@@ -82,6 +95,7 @@ export class InputFeed {
       return 'config';
     }
     this.lastMediaAt = now;
+    this.pacing.record(tag.type === FlvTagType.Video ? tag.timestamp : null, now);
     if (tag.timestamp > this.maxMediaTs) {
       this.maxMediaTs = tag.timestamp;
       this.lastTsAdvanceAt = now;
@@ -106,6 +120,21 @@ export class InputFeed {
       return `timestamps frozen for ${now - this.lastTsAdvanceAt} ms while media arrives`;
     }
     return null;
+  }
+
+  /** Recomputes {@link healthySince} at wall clock `now` (ms): live, and paced since then. */
+  updateHealth(now: number): void {
+    const paced = this.state === 'live' ? this.pacing.pacedSince(now) : null;
+    this.healthySince = paced === null || this.liveSince === null ? null : Math.max(paced, this.liveSince);
+  }
+
+  /**
+   * Whether a planned switch may put this input on air now: live, not draining a backlog, and, after a
+   * stall in this session, paced again (a fresh session may go on air from its first keyframe).
+   */
+  get readyForAir(): boolean {
+    if (this.state !== 'live' || this.pacing.draining) return false;
+    return !this.recoveredFromStall || this.healthySince !== null;
   }
 
   /** Whether this input can go on air now from its GOP cache. */

@@ -53,16 +53,42 @@ export class ProgramTimeline {
     return now - this.wallStart - this.lastTs;
   }
 
+  /**
+   * How far program timestamp `programTs` (ms) is ahead of the wall clock at `now` (ms): > 0 when
+   * sending it now puts the program ahead, < 0 when behind; 0 before the first switch.
+   */
+  aheadMs(programTs: number, now: number): number {
+    return this.wallStart === null ? 0 : programTs - (now - this.wallStart);
+  }
+
+  /**
+   * How far ahead of the wall clock (ms) the program would be after a switch at `now` (ms) that sends
+   * `spanMs` of media at once (a GOP replay) from where {@link beginSwitch} would place it.
+   */
+  projectedAheadMs(spanMs: number, now: number): number {
+    if (this.wallStart === null) return spanMs;
+    return this.aheadMs(this.placementStart(now) + spanMs, now);
+  }
+
   /** Places a new input whose first tag to send has input DTS `baseTs`, at wall clock `now` (ms). */
   beginSwitch(baseTs: number, now: number): SwitchPlacement {
-    const continuous = this.lastTs < 0 ? 0 : this.lastTs + this.frameInterval;
-    if (this.wallStart === null) this.wallStart = now - continuous;
+    if (this.wallStart === null) this.wallStart = now - this.continuousStart();
     const driftMs = this.driftMs(now);
-    const catchUp = driftMs > this.maxDriftMs ? driftMs : 0;
-    const start = continuous + catchUp;
+    const start = this.placementStart(now);
     this.offset = start - baseTs;
     this.floorTs = start;
-    return { start, gapMs: catchUp, driftMs };
+    return { start, gapMs: start - this.continuousStart(), driftMs };
+  }
+
+  /** One frame interval after the last program tag: where a continuous switch starts (ms). */
+  private continuousStart(): number {
+    return this.lastTs < 0 ? 0 : this.lastTs + this.frameInterval;
+  }
+
+  /** Where a switch at `now` starts: continuous, or later to catch up when too far behind (ms). */
+  private placementStart(now: number): number {
+    const driftMs = this.driftMs(now);
+    return this.continuousStart() + (driftMs > this.maxDriftMs ? driftMs : 0);
   }
 
   /** Program timestamp of an input tag of the current input, after continuity and monotonicity rules. */

@@ -40,7 +40,9 @@ export const DEFAULT_MAX_DRIFT_MS = 2000;
 /**
  * failover: the program moved from the primary to the backup;
  * failback: from the backup to the primary;
- * resume: an input went (back) on air after the program had no input (start, or recovery).
+ * resume: an input went (back) on air after the program had no input (start, or recovery), or the
+ * on-air input was placed again at its live edge after its backlog was skipped (`from` === `to`,
+ * `signals.skippedMs` > 0; see BacklogGuard).
  */
 export type SwitchKind = 'failover' | 'failback' | 'resume';
 
@@ -62,6 +64,13 @@ export interface SwitchSignals {
   /** The lost input's bitrate (kbit/s) and frame rate (fps) when the switch was decided; null if planned. */
   readonly lostInputBitrateKbps: number | null;
   readonly lostInputFrameRate: number | null;
+  /**
+   * Largest lead of the new input's media time over the wall clock since it last came back (ms): a
+   * backlog it sent faster than real time, kept off the air. About 0 for an input that stayed paced.
+   */
+  readonly newInputBacklogMs: number;
+  /** Input media time (ms) dropped to bring the on-air input back to its live edge; 0 for a switch. */
+  readonly skippedMs: number;
 }
 
 /** An input's measured rates, for the switch signals; null fields when not measured yet. */
