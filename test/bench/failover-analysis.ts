@@ -90,17 +90,28 @@ export function describeSwitch(
   };
 }
 
-/** Backward DTS steps and the largest forward step per media type over a whole recording. */
+/**
+ * Over a whole recording: backward DTS steps, the largest forward step per media type, and how far the
+ * media ran ahead of real time (`aheadMs`: DTS advance minus arrival-time advance, first to last video
+ * frame; negative when behind). Only switches change `aheadMs`: a replayed GOP adds, a wait subtracts.
+ */
 export function wholeTimeline(subscriber: RtmpSubscriber): {
   backwardSteps: number;
   largestVideoStep: number;
   largestAudioStep: number;
+  aheadMs: number;
 } {
   const previous: Record<8 | 9, number | null> = { 8: null, 9: null };
   const largest: Record<8 | 9, number> = { 8: 0, 9: 0 };
   let backwardSteps = 0;
+  let first: ArrivedTag | null = null;
+  let last: ArrivedTag | null = null;
   for (const t of subscriber.tags) {
     if (t.config) continue;
+    if (t.type === 9) {
+      first ??= t;
+      last = t;
+    }
     const prev = previous[t.type];
     if (prev !== null) {
       if (t.dts < prev) backwardSteps++;
@@ -108,7 +119,8 @@ export function wholeTimeline(subscriber: RtmpSubscriber): {
     }
     previous[t.type] = t.dts;
   }
-  return { backwardSteps, largestVideoStep: largest[9], largestAudioStep: largest[8] };
+  const aheadMs = first && last ? last.dts - first.dts - (last.at - first.at) : 0;
+  return { backwardSteps, largestVideoStep: largest[9], largestAudioStep: largest[8], aheadMs };
 }
 
 /** p50, p95 and max of `values` (nearest rank); NaN for an empty list. */

@@ -25,6 +25,8 @@ import { runBlock, type BenchConfig, type BlockResult, type Scenario } from './f
 import { ProcSampler } from './failover-sampler';
 
 const OUTPUT_DIR = join(process.cwd(), 'test-output');
+/** The stack while it runs, for the signal handlers. */
+let running: RelayStack | null = null;
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -105,10 +107,13 @@ async function main(): Promise<void> {
     },
     (maxMinutes + 3) * 60_000,
   ).unref();
+  // Interrupted: test/utils/processes SIGKILLs its children; PostgreSQL gets a fast shutdown here, so its
+  // data directory goes too (bounded: exit after 5 s whatever happens).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping every process started`);
-      process.exit(130);
+      setTimeout(() => process.exit(130), 5000).unref();
+      void (running?.postgres.stop() ?? Promise.resolve()).finally(() => process.exit(130));
     });
   }
 
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
   const blocks: BlockResult[] = [];
   try {
     stack = await startRelayStack({ LOG_LEVEL: 'log' });
+    running = stack;
     sampler = new ProcSampler(stack.relay.pid!);
     sampler.start();
     for (const mode of modes) {
