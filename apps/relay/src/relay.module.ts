@@ -8,6 +8,7 @@ import { EventPipelineProcessor } from './processors/event-pipeline.processor';
 import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
 import { EventWritesService } from './relay/event-writes.service';
 import { IngestService } from './relay/ingest.service';
+import { InputPresenceService } from './relay/input-presence.service';
 import { OwnershipService } from './relay/ownership.service';
 import { PipelineEventsListener } from './relay/pipeline-events.listener';
 import { PipelinesService } from './relay/pipelines.service';
@@ -37,6 +38,7 @@ export class RelayModule {
         PipelinesService,
         IngestService,
         RehearsalsService,
+        InputPresenceService,
         OwnershipService,
         EventPipelineProcessor,
         EventOwnerProcessor,

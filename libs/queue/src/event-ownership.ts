@@ -90,6 +90,8 @@ export interface OwnerProgress {
   readonly relay: string;
   /** When it took the event, ms since epoch. */
   readonly since: number;
-  /** Set when the owner handed the event over on shutdown, ms since epoch. */
+  /** Set when the owner handed the event over (on shutdown, or to the relay its encoders publish to), ms since epoch. */
   readonly handedOverAt?: number;
+  /** Why it handed the event over, in plain words. */
+  readonly handoverReason?: string;
 }

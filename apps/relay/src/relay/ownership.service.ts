@@ -1,7 +1,5 @@
-import { hostname } from 'node:os';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { EnvironmentVariables } from '@relay/config';
 import {
   EventOwnerJob,
   FORWARD_DELAY_MS,
@@ -20,6 +18,7 @@ import {
 } from '@relay/queue';
 import { DelayedError, WaitingError, type Job, type Queue } from 'bullmq';
 import { EventWritesService } from './event-writes.service';
+import { InputPresenceService } from './input-presence.service';
 import { PipelinesService } from './pipelines.service';
 import { RelayRepository } from './relay.repository';
 
@@ -67,9 +66,9 @@ export class OwnershipService {
     private readonly pipelines: PipelinesService,
     private readonly repository: RelayRepository,
     private readonly writes: EventWritesService,
-    config: EnvironmentVariables,
+    private readonly presence: InputPresenceService,
   ) {
-    this.relay = `${hostname()}/${process.pid}:${config.RTMP_PORT}`;
+    this.relay = presence.relay;
     this.pipelines.onEventStopping((eventId) => this.wake(eventId));
   }
 
@@ -148,6 +147,11 @@ export class OwnershipService {
       throw new DelayedError();
     }
     const previous = this.claims.get(eventId);
+    if (!previous && (await this.presence.elsewhere(eventId))) {
+      // The encoders publish to another relay: leave the event to it (its worker takes the job soon).
+      await job.moveToDelayed(Date.now() + FORWARD_DELAY_MS, token);
+      throw new DelayedError();
+    }
     const claim: Claim = {
       eventId,
       job,
@@ -175,7 +179,9 @@ export class OwnershipService {
   /** SIGTERM: closes the legs of every owned event cleanly, then hands each event over (bounded). */
   async handOverAll(): Promise<void> {
     this.closing = true;
-    await Promise.all([...this.claims.values()].map((claim) => this.handOver(claim)));
+    await Promise.all(
+      [...this.claims.values()].map((claim) => this.handOver(claim, 'handed over on shutdown')),
+    );
   }
 
   private async acquire(claim: Claim): Promise<void> {
@@ -197,7 +203,7 @@ export class OwnershipService {
           fromRelay: from.relay ?? null,
           toRelay: this.relay,
           cause: from.handedOverAt
-            ? 'handed over on shutdown'
+            ? (from.handoverReason ?? 'handed over')
             : 'the relay running it stopped renewing its lock',
           slateCleared: cleared.slate,
           rehearsalsAborted: cleared.rehearsals,
@@ -231,6 +237,11 @@ export class OwnershipService {
         break;
       }
       if (renewal === 'held' && claim.startPending) await this.startOwned(claim);
+      const inputsAt = renewal === 'held' ? await this.presence.elsewhere(claim.eventId) : null;
+      if (inputsAt) {
+        await this.handOver(claim, `the encoders publish to ${inputsAt}`);
+        break;
+      }
       if (claim.pollNow || Date.now() >= nextPoll) {
         claim.pollNow = false;
         nextPoll = Date.now() + OWNER_STATUS_POLL_MS;
@@ -295,7 +306,8 @@ export class OwnershipService {
     return true;
   }
 
-  private async handOver(claim: Claim): Promise<void> {
+  /** Closes the event's legs cleanly, then puts its job back in `wait` for another relay's worker. */
+  private async handOver(claim: Claim, reason: string): Promise<void> {
     const { eventId, job, token } = claim;
     claim.over = true;
     this.claims.delete(eventId);
@@ -304,9 +316,18 @@ export class OwnershipService {
     await this.pipelines.halt(eventId);
     try {
       const progress = typeof job.progress === 'object' ? job.progress : {};
-      await within(job.updateProgress({ ...progress, relay: this.relay, handedOverAt: Date.now() }));
+      await within(
+        job.updateProgress({
+          ...progress,
+          relay: this.relay,
+          handedOverAt: Date.now(),
+          handoverReason: reason,
+        }),
+      );
       if ((await within(job.moveToWait(token))) === undefined) throw new Error('Redis did not answer');
-      this.logger.log(`Event ${eventId}: legs closed and event handed over in ${Date.now() - startedAt} ms`);
+      this.logger.log(
+        `Event ${eventId}: legs closed and event handed over in ${Date.now() - startedAt} ms (${reason})`,
+      );
     } catch (error) {
       this.logger.warn(
         `Event ${eventId}: legs closed; not handed over (${messageOf(error)}), the lock expires`,

@@ -88,6 +88,11 @@ export class PipelinesService implements OnApplicationShutdown {
     return this.pipelines.get(eventId);
   }
 
+  /** Ids of the events with a publisher on this relay now. */
+  eventIdsWithInputs(): string[] {
+    return [...this.pipelines].filter(([, pipeline]) => pipeline.hasInputs).map(([eventId]) => eventId);
+  }
+
   /** Calls `listener` before an event's legs close (e.g. to end its rehearsal). */
   onEventStopping(listener: (eventId: string) => void): void {
     this.stoppingListeners.push(listener);
