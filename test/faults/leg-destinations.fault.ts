@@ -145,13 +145,11 @@ describe(
       for (const d of [good, refusing, flakyBackend, added]) await d?.stop();
     });
 
-    it('refuses a leg policy out of range with a 400 naming the field', async () => {
+    it('validates leg policies with a 400 naming the field, and lets a destination override the event', async () => {
       const bad = await stack.request<{ error: { code: string; message: string } }>(
         'PATCH',
         `/v1/events/${event.id}`,
-        {
-          legPolicy: { maxBackoffMs: 10, giveUpAfterFailures: -1 },
-        },
+        { legPolicy: { maxBackoffMs: 10, giveUpAfterFailures: -1 } },
       );
       assert.equal(bad.status, 400);
       assert.match(bad.body.error.message, /legPolicy\.maxBackoffMs must be at least 1000 ms/);
@@ -159,6 +157,23 @@ describe(
         bad.body.error.message,
         /legPolicy\.giveUpAfterFailures must be 0 \(never give up\) or more/,
       );
+
+      const path = `/v1/events/${event.id}/destinations/${ids.good}`;
+      const overridden = await stack.request<DestinationJson>('PATCH', path, {
+        legPolicy: { giveUpAfterFailures: 20 },
+      });
+      assert.equal(overridden.status, 200, JSON.stringify(overridden.body));
+      assert.deepEqual(overridden.body.legPolicy, {
+        maxBackoffMs: 30_000,
+        giveUpAfterFailures: 20,
+        giveUpWindowMs: 600_000,
+      });
+      const cleared = await stack.request<DestinationJson>('PATCH', path, {
+        legPolicy: { giveUpAfterFailures: null },
+      });
+      assert.equal(cleared.body.legPolicy.giveUpAfterFailures, 10, "null goes back to the event's value");
+      const refusing = (await getEvent(stack, event.id)).body.destinations.find((d) => d.id === ids.refusing);
+      assert.deepEqual(refusing?.legPolicy, { ...GIVE_UP });
     });
 
     it('gives up on the refusing and unreachable destinations, keeps the flaky one supervised, never touches the good one', async () => {

@@ -21,6 +21,18 @@ export class DestinationsRepository {
     );
   }
 
+  /** Updates the event's destination; null when it does not exist. */
+  async update(
+    eventId: string,
+    id: string,
+    data: { name?: string } & Partial<DestinationLegPolicyColumns>,
+  ): Promise<Destination | null> {
+    return this.run(async () => {
+      const changed = await this.prisma.destination.updateMany({ where: { id, eventId }, data });
+      return changed.count === 1 ? this.prisma.destination.findFirst({ where: { id, eventId } }) : null;
+    });
+  }
+
   /** A retry by hand was queued: `failed` → `retrying` (other states are the relay's to set). */
   async markRetryRequested(eventId: string, id: string): Promise<void> {
     await this.run(() =>

@@ -7,6 +7,7 @@ import { EventsService } from '../events/events.service';
 import { destinationLegPolicyColumns, presentDestination } from '../events/leg-policy.mapper';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateDestinationDto } from './dto/create-destination.dto';
+import type { UpdateDestinationDto } from './dto/update-destination.dto';
 import { DestinationsRepository } from './destinations.repository';
 
 /** Destinations of an event; a running pipeline picks changes up from a sync job. */
@@ -30,6 +31,25 @@ export class DestinationsService {
     });
     await this.pipeline.request(EventPipelineJob.Sync, eventId);
     return presentDestination(created, event);
+  }
+
+  /** Renames a destination or changes its leg policy overrides; a running leg uses them from its next failure. */
+  async update(
+    organizationId: string,
+    eventId: string,
+    destinationId: string,
+    dto: UpdateDestinationDto,
+  ): Promise<DestinationJson> {
+    const event = await this.events.get(organizationId, eventId);
+    const updated =
+      isUuid(destinationId) &&
+      (await this.destinations.update(eventId, destinationId, {
+        ...(dto.name !== undefined ? { name: dto.name } : {}),
+        ...destinationLegPolicyColumns(dto.legPolicy),
+      }));
+    if (!updated) throw ApiError.notFound(`Destination ${destinationId.slice(0, 64)}`);
+    if (dto.legPolicy) await this.pipeline.request(EventPipelineJob.Sync, eventId);
+    return presentDestination(updated, event);
   }
 
   async remove(organizationId: string, eventId: string, destinationId: string): Promise<void> {

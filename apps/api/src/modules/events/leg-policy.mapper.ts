@@ -25,7 +25,7 @@ export function eventLegPolicyColumns(
   dto: LegPolicyDto | undefined,
   withDefaults: boolean,
 ): Partial<EventLegPolicyColumns> {
-  const pick = (value: number | undefined, fallback: number): number | undefined =>
+  const pick = (value: number | null | undefined, fallback: number): number | undefined =>
     value ?? (withDefaults ? fallback : undefined);
   return defined({
     legMaxBackoffMs: pick(dto?.maxBackoffMs, LEG_POLICY_LIMITS.maxBackoffMs.default),
@@ -34,7 +34,7 @@ export function eventLegPolicyColumns(
   });
 }
 
-/** Destination override columns for the fields present in `dto`. */
+/** Destination override columns for the fields present in `dto` (null: back to the event's value). */
 export function destinationLegPolicyColumns(
   dto: LegPolicyDto | undefined,
 ): Partial<DestinationLegPolicyColumns> {

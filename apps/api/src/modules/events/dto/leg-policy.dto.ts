@@ -5,7 +5,8 @@ const limits = LEG_POLICY_LIMITS;
 
 /**
  * `legPolicy` of an event (defaults of its destinations) or of a destination (overrides); every field
- * optional. Defaults: backoff capped at 30000 ms, give up after 10 failures within 600000 ms.
+ * optional. Defaults: backoff capped at 30000 ms, give up after 10 failures within 600000 ms. On a
+ * destination, `null` means the event's value; on an event it is ignored.
  */
 export class LegPolicyDto {
   @IsOptional()
@@ -16,7 +17,7 @@ export class LegPolicyDto {
   @Max(limits.maxBackoffMs.max, {
     message: `legPolicy.maxBackoffMs must be at most ${limits.maxBackoffMs.max} ms`,
   })
-  maxBackoffMs?: number;
+  maxBackoffMs?: number | null;
 
   @IsOptional()
   @IsInt({ message: 'legPolicy.giveUpAfterFailures must be an integer (0: never give up)' })
@@ -26,7 +27,7 @@ export class LegPolicyDto {
   @Max(limits.giveUpAfterFailures.max, {
     message: `legPolicy.giveUpAfterFailures must be at most ${limits.giveUpAfterFailures.max}`,
   })
-  giveUpAfterFailures?: number;
+  giveUpAfterFailures?: number | null;
 
   @IsOptional()
   @IsInt({ message: 'legPolicy.giveUpWindowMs must be an integer (ms)' })
@@ -36,5 +37,5 @@ export class LegPolicyDto {
   @Max(limits.giveUpWindowMs.max, {
     message: `legPolicy.giveUpWindowMs must be at most ${limits.giveUpWindowMs.max} ms (24 h)`,
   })
-  giveUpWindowMs?: number;
+  giveUpWindowMs?: number | null;
 }
