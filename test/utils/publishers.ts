@@ -103,7 +103,8 @@ export function startGstPublisher(options: GstPublisherOptions): Publisher {
     '!',
     `video/x-raw,width=${o.width},height=${o.height},framerate=${o.fps}/1`,
     '!',
-    `x264enc tune=zerolatency speed-preset=veryfast bitrate=1500 key-int-max=${o.gopFrames}`,
+    // scenecut=0: otherwise x264 adds keyframes on the test pattern whatever key-int-max says.
+    `x264enc tune=zerolatency speed-preset=veryfast bitrate=1500 key-int-max=${o.gopFrames} option-string=scenecut=0`,
     '! h264parse ! flvmux name=m streamable=true !',
     o.sink,
     // One argv element: gst-launch escapes the space of librtmp's "url live=1".
