@@ -34,8 +34,11 @@ export const OWNER_STATUS_POLL_MS = 2_000;
 /** Events one relay process may own at once (the owner worker's concurrency). */
 export const OWNER_MAX_EVENTS = 200;
 
-/** A job for an event owned by another relay is passed on at most this many times, every {@link FORWARD_DELAY_MS}. */
-export const MAX_FORWARD_HOPS = 50;
+/**
+ * A job for an event owned by another relay is passed on at most this many times, every
+ * {@link FORWARD_DELAY_MS}: 15 s, longer than a takeover (a dead owner's job still looks active until then).
+ */
+export const MAX_FORWARD_HOPS = 150;
 export const FORWARD_DELAY_MS = 100;
 
 /**

@@ -21,7 +21,7 @@ export class LegSupervisorProcessor extends WorkerHost {
   }
 
   async process(job: Job<Payload, boolean, LegSupervisorJob>): Promise<boolean> {
-    if (!this.pipelines.get(job.data.eventId) && (await this.ownership.ownedElsewhere(job.data.eventId))) {
+    if (await this.ownership.ownedElsewhere(job.data.eventId)) {
       await this.ownership.forward(this.queue, job);
       return false;
     }
