@@ -36,6 +36,7 @@ function rig(options: { extendLock: () => Promise<number>; lockHolder?: () => st
     findEventStatus: () => Promise.resolve(status),
     forgetPreviousOwner: () => Promise.resolve({ slate: false, rehearsals: 0 }),
     addTimeline: () => Promise.resolve(),
+    resetLegStates: () => Promise.resolve(),
   };
   const writes = { enqueue: (_id: string, _what: string, write: () => Promise<unknown>) => void write() };
   const presence = { relay: 'host/1:1935', elsewhere: () => Promise.resolve(null) };

@@ -196,6 +196,8 @@ export class OwnershipService {
     this.logger.log(`Event ${eventId}: owned by this relay${from ? ` (taken over from ${from.relay})` : ''}`);
     this.writes.enqueue(eventId, 'owner changed', async () => {
       const cleared = await this.repository.forgetPreviousOwner(eventId, 'the relay running it stopped');
+      // No leg runs here yet (their state writes follow this one): a previous owner's "live" is stale.
+      await this.repository.resetLegStates(eventId);
       if (!from) return;
       await this.repository.addTimeline(eventId, 'event_started', {
         detail: {
