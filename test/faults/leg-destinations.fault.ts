@@ -19,6 +19,7 @@ const DROP_EVERY_MS = 20_000;
 const GIVE_UP = { giveUpAfterFailures: 3, maxBackoffMs: 2000, giveUpWindowMs: 60_000 };
 
 interface TimelineEntry {
+  at: string;
   type: string;
   destinationId?: string;
   detail: Record<string, unknown>;
@@ -262,8 +263,10 @@ describe(
     });
 
     it('starts a destination added while live at a keyframe and stops it cleanly when removed; the others are undisturbed', async () => {
+      const addedAt = Date.now();
       const addedId = await add('added', added.url, 'added-key-0123456789');
       await waitUntilReceiving([added]);
+      const addedReceivingMs = Date.now() - addedAt;
       await new Promise((resolve) => setTimeout(resolve, 4000));
       assert.equal(
         (await stack.request('DELETE', `/v1/events/${event.id}/destinations/${addedId}`)).status,
@@ -291,7 +294,16 @@ describe(
       const startedAt = Math.min(
         ...[good, flakyBackend].map((d) => statSync(d.recordings()[0]!).birthtimeMs || 0),
       );
+      const entries = await timeline();
+      const liveAt = Date.parse(entries.find((t) => t.type === 'event_live')!.at);
+      const gaveUpAfter = (id: string): string =>
+        seconds(
+          Date.parse(entries.find((t) => t.type === 'leg_gave_up' && t.destinationId === id)!.at) - liveAt,
+        );
       const lines = [
+        `refusing destination: failed ${gaveUpAfter(ids.refusing)} after the event went live (3 failures)`,
+        `unreachable destination: failed ${gaveUpAfter(ids.unreachable)} after the event went live (3 failures)`,
+        `added destination: receiving media ${seconds(addedReceivingMs)} after POST (64 kB recorded and growing)`,
         ...report.lines,
         `good destination: off air ${
           watch!
