@@ -206,6 +206,11 @@ describe(
       const text = JSON.stringify(gaveUp) + JSON.stringify(await timeline()) + stack.logs().join('\n');
       for (const key of ['refused-key-0123456789', 'unreachable-key-0123456789'])
         assert.ok(!text.includes(key), 'no stream key shown');
+      const connected = (await timeline())
+        .filter((t) => t.type === 'leg_connected')
+        .map((t) => t.destinationId);
+      assert.ok(!connected.includes(ids.refusing), 'the refusing destination was never shown live');
+      assert.ok(!connected.includes(ids.unreachable), 'nor the unreachable one');
       const gaveUpEntries = (await timeline()).filter((t) => t.type === 'leg_gave_up');
       assert.deepEqual(
         gaveUpEntries.map((t) => t.destinationId).sort(),

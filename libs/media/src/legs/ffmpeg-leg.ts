@@ -24,7 +24,16 @@ export interface FfmpegLegOptions {
   readonly stopGraceMs?: number;
 }
 
-const WATCHDOG_INTERVAL_MS = 500;
+const WATCHDOG_INTERVAL_MS = 250;
+/**
+ * The leg is reported live once its output has been open this long without a write error (ms): a
+ * destination that refuses the stream closes the connection on the publish command, and ffmpeg only
+ * finds out on its first writes (see PUBLISH_REFUSED_WITHIN_MS).
+ */
+const LIVE_SETTLE_MS = 1000;
+/** ffmpeg 5.1's words for a write that the destination did not take. */
+const WRITE_ERROR =
+  /Broken pipe|Connection reset by peer|av_interleaved_write_frame\(\)|Error writing trailer/i;
 
 /**
  * An outbound leg run by one ffmpeg process (`-f flv -i pipe:0 -c copy -f flv <url>`), driven through
@@ -43,6 +52,7 @@ export class FfmpegLeg implements OutboundLeg {
   private lastWriteAt = 0;
   /** When ffmpeg opened its output (connected and published), ms since epoch; 0 before. */
   private outputOpenedAt = 0;
+  private writeFailed = false;
   private watchdog: NodeJS.Timeout | null = null;
   private stopRequested = false;
   private exitedPromise: Promise<void> = Promise.resolve();
@@ -75,6 +85,7 @@ export class FfmpegLeg implements OutboundLeg {
     this.stopRequested = false;
     this.failure = null;
     this.outputOpenedAt = 0;
+    this.writeFailed = false;
     this.waitingForKeyframe = true;
     const isSrt = this.options.url.startsWith('srt://');
     const command = ffmpeg({ stdoutLines: 0 })
@@ -151,17 +162,27 @@ export class FfmpegLeg implements OutboundLeg {
     const line = redactSecrets(raw, this.secrets);
     if (/^\s*(frame|size)=/.test(line)) {
       this.lastProgressAt = Date.now();
-      if (this.current === 'connecting') this.setState('live');
+      if (this.outputOpenedAt === 0) this.outputOpenedAt = this.lastProgressAt;
       return;
     }
     this.output.push(line);
-    if (/^Output #0/.test(line)) this.outputOpenedAt = Date.now();
-    if (this.current === 'connecting' && /^Output #0/.test(line)) this.setState('live');
+    if (/^Output #0/.test(line) && this.outputOpenedAt === 0) this.outputOpenedAt = Date.now();
+    if (WRITE_ERROR.test(line)) this.writeFailed = true;
   }
 
   private checkWatchdog(): void {
     const now = Date.now();
-    if (this.current === 'connecting' && now - this.startedAt > (this.options.connectTimeoutMs ?? 20_000)) {
+    if (
+      this.current === 'connecting' &&
+      this.outputOpenedAt > 0 &&
+      !this.writeFailed &&
+      now - this.outputOpenedAt >= LIVE_SETTLE_MS
+    ) {
+      this.setState('live');
+    } else if (
+      this.current === 'connecting' &&
+      now - this.startedAt > (this.options.connectTimeoutMs ?? 20_000)
+    ) {
       this.fail({ kind: 'timeout', message: 'connection timed out' });
     } else if (
       this.current === 'live' &&
