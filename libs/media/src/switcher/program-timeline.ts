@@ -29,7 +29,9 @@ export interface SwitchPlacement {
  * Drift: switches add wall-clock time without media (loss detection, keyframe waits), and GOP replays
  * add media without wall-clock time. `driftMs` = (wall time since the program started) - (program time
  * since then). A switch that would leave the program more than `maxDriftMs` behind leaves a timestamp
- * hole instead, so repeated switches cannot push the platforms further and further behind.
+ * hole instead, so repeated switches cannot push the platforms further and further behind. Ahead:
+ * the switcher replays a GOP only while {@link projectedAheadMs} stays within bounds, and its
+ * BacklogGuard drops on-air media that would put the program more than `maxDriftMs` ahead.
  */
 export class ProgramTimeline {
   private offset = 0;
