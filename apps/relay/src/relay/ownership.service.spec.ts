@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WaitingError } from 'bullmq';
+import { DelayedError, WaitingError } from 'bullmq';
 import { OwnershipService } from './ownership.service';
 
 // Fakes of Redis, the database and the pipelines: these tests check the ownership rules, not the parts.
 
 type Status = 'standby' | 'live' | 'ended';
 
-function rig(options: { extendLock: () => Promise<number>; lockHolder?: () => string | null }) {
-  const calls = { start: 0, stop: 0, halt: 0 };
+function rig(options: {
+  extendLock: () => Promise<number>;
+  lockHolder?: () => string | null;
+  inputsAt?: () => string | null;
+}) {
+  const calls = { start: 0, stop: 0, halt: 0, delayed: 0, movedToWait: 0 };
   let status: Status = 'live';
   const queue = {
     add: () => Promise.resolve(),
@@ -39,7 +43,10 @@ function rig(options: { extendLock: () => Promise<number>; lockHolder?: () => st
     resetLegStates: () => Promise.resolve(),
   };
   const writes = { enqueue: (_id: string, _what: string, write: () => Promise<unknown>) => void write() };
-  const presence = { relay: 'host/1:1935', elsewhere: () => Promise.resolve(null) };
+  const presence = {
+    relay: 'host/1:1935',
+    elsewhere: () => Promise.resolve(options.inputsAt?.() ?? null),
+  };
   const service = new OwnershipService(
     queue as never,
     pipelines as never,
@@ -53,7 +60,14 @@ function rig(options: { extendLock: () => Promise<number>; lockHolder?: () => st
       progress,
       extendLock: options.extendLock,
       updateProgress: () => Promise.resolve(),
-      moveToWait: () => Promise.resolve(0),
+      moveToWait: () => {
+        calls.movedToWait++;
+        return Promise.resolve(0);
+      },
+      moveToDelayed: () => {
+        calls.delayed++;
+        return Promise.resolve();
+      },
     }) as never;
   return { service, calls, job, setStatus: (s: Status) => (status = s) };
 }
@@ -103,5 +117,28 @@ describe('OwnershipService', { timeout: 20_000 }, () => {
     service.wake('e1');
     await second;
     assert.equal(calls.stop, 1, 'stopped once the event went off air');
+  });
+
+  it('leaves the event to the relay its encoders publish to', async () => {
+    const { service, calls, job } = rig({
+      extendLock: () => Promise.resolve(1),
+      inputsAt: () => 'host/2:1936',
+    });
+    await assert.rejects(service.own(job(), 'this-worker:1'), DelayedError);
+    assert.equal(calls.delayed, 1, 'the job goes back for another worker');
+    assert.equal(calls.start, 0);
+    assert.equal(service.owns('e1'), false);
+  });
+
+  it('hands the event over, legs closed first, when its encoders reconnect to another relay', async () => {
+    let inputsAt: string | null = null;
+    const { service, calls, job } = rig({ extendLock: () => Promise.resolve(1), inputsAt: () => inputsAt });
+    const owning = service.own(job(), 'this-worker:1');
+    await sleep(200);
+    assert.equal(calls.start, 1);
+    inputsAt = 'host/2:1936';
+    await assert.rejects(owning, WaitingError);
+    assert.equal(calls.halt, 1, 'legs closed');
+    assert.equal(calls.movedToWait, 1, 'then the job went back to wait');
   });
 });
