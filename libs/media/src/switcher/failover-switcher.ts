@@ -1,11 +1,15 @@
 import type { InputRole, PublishEndReason, PublishSink } from '../ingest/ingest-types';
+import { FlvTagType } from '../protocols/flv/flv-constants';
 import type { FlvTag } from '../protocols/flv/flv-tag';
 import { BacklogGuard } from './backlog-guard';
 import { FlapDamper } from './flap-damper';
+import type { ReplayStart } from './gop-history';
 import { InputFeed } from './input-feed';
+import { LeadTrim } from './lead-trim';
 import type { ProgramOutput } from './program-output';
 import { liveEdgeResume, switchDecision, type PendingSwitch } from './pending-switch';
 import { ProgramTimeline, type SwitchPlacement } from './program-timeline';
+import { replayBounds, replayStart } from './replay-plan';
 import {
   DEFAULT_FLAP_DAMPING,
   DEFAULT_MAX_DRIFT_MS,
@@ -23,6 +27,12 @@ import {
  */
 const INITIAL_PRIMARY_GRACE_MS = 3000;
 
+/**
+ * Wall clock (ms) each input's GOP history keeps beyond `stallTimeoutMs`: the stall check's period
+ * (100 ms) and the jitter of arrivals, so a stall failover finds a keyframe from before the silence.
+ */
+const HISTORY_HEADROOM_MS = 500;
+
 const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : 'primary');
 
 /**
@@ -32,13 +42,17 @@ const other = (role: InputRole): InputRole => (role === 'primary' ? 'backup' : '
  * - Loss: the publisher ends; no media frame for `stallTimeoutMs`; optionally, timestamps that stop
  *   advancing while media arrives; or a rehearsal's simulated loss. Checked on media and by {@link tick}.
  * - Failover: when the active input is lost and the other is live, the other goes on air after its
- *   sequence headers, either at once from its GOP cache (`cached-keyframe`: no hole, at most one GOP
- *   repeats) or at its next keyframe (`next-keyframe`: nothing repeats, the picture holds until then).
+ *   sequence headers, either at once from its GOP history (`cached-keyframe`) or at its next keyframe
+ *   (`next-keyframe`: nothing repeats, the picture holds until then). From the history it starts at the
+ *   newest keyframe that arrived before the program's live edge in wall time (now - lag), so it covers
+ *   the time the lost input was silent: no hole, not ahead by more than one GOP, ≤ 1 GOP repeats.
  * - Failback (`primary-preferred`): once the primary has been live for `failbackAfterMs`, the backup stays
  *   on air until the primary's next keyframe, then the primary takes over: no hole, no repeat.
  * - Flap damping: after `maxFailovers` failovers within `windowMs`, failback waits until both inputs
  *   have been free of losses for `stableMs`.
- * - Timestamps: see {@link ProgramTimeline}: continuous, monotonic, drift bounded by `maxDriftMs`.
+ * - Timestamps: see {@link ProgramTimeline}: continuous, monotonic, drift bounded by `maxDriftMs`; a
+ *   show's first placement anchors the wall clock at its live edge. The lead a failover's replay adds
+ *   is given back before the failback ({@link LeadTrim}).
  * - Backlogs: an input that sends faster than real time (a resumed encoder draining its frozen
  *   seconds, see InputPacing) is not healthy and no planned switch goes to it until it is paced; on
  *   air, media that would put the program more than `maxDriftMs` ahead is skipped up to the input's
@@ -59,6 +73,7 @@ export class FailoverSwitcher {
   private sessions = 0;
   private timeline: ProgramTimeline;
   private readonly guard: BacklogGuard;
+  private readonly trim = new LeadTrim();
   private readonly damper: FlapDamper;
   private interruptedSince: number | null = null;
   private filler: ProgramFiller | null = null;
@@ -77,6 +92,7 @@ export class FailoverSwitcher {
     this.timeline = new ProgramTimeline(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
     this.guard = new BacklogGuard(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
     this.damper = new FlapDamper(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
+    this.setHistorySpan();
   }
 
   /** The input on air, or null while the program has none. */
@@ -116,6 +132,13 @@ export class FailoverSwitcher {
   updateSettings(settings: SwitcherSettings): void {
     this.settings = settings;
     this.damper.update(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
+    this.setHistorySpan();
+  }
+
+  private setHistorySpan(): void {
+    for (const feed of Object.values(this.feeds)) {
+      feed.gop.setSpan(this.settings.stallTimeoutMs + HISTORY_HEADROOM_MS);
+    }
   }
 
   /**
@@ -163,12 +186,14 @@ export class FailoverSwitcher {
   /**
    * Chooses the input again as if nothing had been on air: used when the event starts, before any leg
    * reads the program, so a show whose backup happened to publish first still starts on the primary.
-   * The program's cached GOP is dropped so legs start with the new choice; timestamps stay continuous.
+   * The program's cached GOP is dropped so legs start with the new choice; timestamps stay continuous,
+   * and the wall clock is anchored again at the live edge of the new placement (nothing ahead).
    */
   restartSelection(): void {
     this.stopFiller();
     this.active = null;
-    this.guard.reset();
+    this.timeline.reanchor();
+    this.resetGuards();
     this.pending = null;
     this.lastOnAir = null;
     this.interruptedSince = null;
@@ -242,7 +267,30 @@ export class FailoverSwitcher {
       this.commit(feed, pending);
       return;
     }
-    if (this.active === feed.role) this.forwardMedia(feed, tag, kind === 'keyframe', now);
+    if (this.active === feed.role && !this.trimmed(feed, tag, kind === 'keyframe', now)) {
+      this.forwardMedia(feed, tag, kind === 'keyframe', now);
+    }
+  }
+
+  /**
+   * {@link LeadTrim} on an on-air tag: true when it is dropped. A keyframe of the on-air input ends a
+   * trim and is placed on the program timeline like a switch (then forwarded by the caller).
+   */
+  private trimmed(feed: InputFeed, tag: FlvTag, keyframe: boolean, now: number): boolean {
+    if (this.trim.dropping) {
+      if (!keyframe) {
+        this.trim.drop();
+        return true;
+      }
+      this.trim.end(now);
+      this.timeline.beginSwitch(tag.timestamp, now);
+      return false;
+    }
+    const pending = this.pending;
+    if (!pending?.planned || pending.to === feed.role || tag.type !== FlvTagType.Video) return false;
+    if (this.guard.skipping) return false;
+    const expectedAt = this.feeds[pending.to].gop.nextKeyframeExpectedAt();
+    return this.trim.begins(-this.timeline.driftMs(now), expectedAt, now);
   }
 
   private onEnd(feed: InputFeed, reason: PublishEndReason): void {
@@ -283,7 +331,7 @@ export class FailoverSwitcher {
         lost.simulatedLoss ?? `${lost.role} ${lost.state === 'offline' ? 'disconnected' : 'stalled'}`;
       const lostAgeMs = lost.lastMediaAt > 0 ? now - lost.lastMediaAt : null;
       this.active = null;
-      this.guard.reset();
+      this.resetGuards();
       const next = this.feeds[other(lost.role)];
       if (next.state === 'live') {
         this.recordFailover(now, reason);
@@ -371,38 +419,44 @@ export class FailoverSwitcher {
   }
 
   /**
-   * Goes on air from the GOP cache, or waits for the input's next keyframe: when none is cached, when
-   * the event switches at the next keyframe (`lossDriven`), or when replaying the cache would put the
-   * program within the guard's headroom of maxDriftMs ahead of the wall clock.
+   * Goes on air from the GOP history where {@link replayStart} says, or waits for the input's next
+   * keyframe: when none is kept, when a `lossDriven` switch is to wait (`next-keyframe`), or when no
+   * replay stays within the guard's headroom of maxDriftMs ahead of the wall clock.
    */
   private switchTo(feed: InputFeed, pending: PendingSwitch, lossDriven: boolean): void {
-    const cached = feed.gop.contents;
-    const replayMs = cached.length > 0 ? cached[cached.length - 1]!.timestamp - cached[0]!.timestamp : 0;
+    if (!feed.hasCachedKeyframe || (lossDriven && this.settings.switchAt === 'next-keyframe')) {
+      this.pending = pending;
+      return;
+    }
     const maxAheadMs = (this.settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS) - this.guard.switchHeadroomMs;
-    const tooFarAhead = this.timeline.projectedAheadMs(replayMs, this.clock()) > maxAheadMs;
-    const waitForKeyframe = (lossDriven && this.settings.switchAt === 'next-keyframe') || tooFarAhead;
-    if (feed.hasCachedKeyframe && !waitForKeyframe) this.commit(feed, pending);
+    const start = replayStart(feed.gop, this.timeline, this.clock(), lossDriven, maxAheadMs);
+    if (start) this.commit(feed, pending, start);
     else this.pending = pending;
   }
 
-  private commit(feed: InputFeed, pending: PendingSwitch): void {
+  private commit(feed: InputFeed, pending: PendingSwitch, start: ReplayStart = feed.gop.newest()): void {
     const now = this.clock();
-    const replay = feed.gop.contents.slice();
-    let base = replay[0]!.timestamp;
-    for (const tag of replay) base = Math.min(base, tag.timestamp);
+    const replay = feed.gop.replay(start);
+    const { base, liveEdge } = replayBounds(replay);
     const from = this.lastOnAir;
     this.stopFiller();
-    const placement = this.timeline.beginSwitch(base, now);
+    const placement = this.timeline.beginSwitch(base, now, liveEdge);
     this.active = feed.role;
     this.lastOnAir = feed.role;
     this.pending = null;
     this.interruptedSince = null;
-    this.guard.reset();
+    this.resetGuards();
     if (feed.metadata && from === null) this.emit(feed.metadata, placement.start);
     if (feed.videoConfig) this.emit(feed.videoConfig, placement.start);
     if (feed.audioConfig) this.emit(feed.audioConfig, placement.start);
     for (const tag of replay) this.forwardMedia(feed, tag, tag === replay[0], now);
     this.announce(pending, from, feed, placement, replay.length, 0);
+  }
+
+  /** Forgets a backlog skip or lead trim in progress: the program switched or lost its input. */
+  private resetGuards(): void {
+    this.guard.reset();
+    this.trim.reset();
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   isVideoSequenceHeader,
   type FlvTag,
 } from '../protocols/flv/flv-tag';
-import { GopCache } from './gop-cache';
+import { GopHistory } from './gop-history';
 import { InputPacing } from './input-pacing';
 
 /**
@@ -21,8 +21,8 @@ export type RecordedTagKind = 'config' | 'keyframe' | 'frame';
 
 /**
  * What the switcher keeps of one input (primary or backup): its current publishing session, the
- * sequence headers and metadata to send on a switch, the GOP cache, and media timing for stall
- * detection. Timestamps here are the input's own (ms).
+ * sequence headers and metadata to send on a switch, its recent GOPs ({@link GopHistory}), and media
+ * timing for stall detection. Timestamps here are the input's own (ms).
  */
 export class InputFeed {
   state: InputFeedState = 'offline';
@@ -33,7 +33,8 @@ export class InputFeed {
   metadata: FlvTag | null = null;
   videoConfig: FlvTag | null = null;
   audioConfig: FlvTag | null = null;
-  readonly gop = new GopCache();
+  /** The recent GOPs with their keyframes' arrival times: what a switch replays from. */
+  readonly gop = new GopHistory();
   /** Wall clock (ms) of the last media frame; 0 before any. */
   lastMediaAt = 0;
   /** Wall clock (ms) since which the input has been live without interruption, or null. */
@@ -102,12 +103,9 @@ export class InputFeed {
     }
     this.frames++;
     this.bytes += tag.data.length;
-    if (isVideoKeyframe(tag)) {
-      this.gop.startGop(tag);
-      return 'keyframe';
-    }
-    this.gop.append(tag);
-    return 'frame';
+    const keyframe = isVideoKeyframe(tag);
+    this.gop.record(tag, keyframe, now);
+    return keyframe ? 'keyframe' : 'frame';
   }
 
   /**
@@ -137,8 +135,8 @@ export class InputFeed {
     return !this.recoveredFromStall || this.healthySince !== null;
   }
 
-  /** Whether this input can go on air now from its GOP cache. */
+  /** Whether this input can go on air now from its GOP history. */
   get hasCachedKeyframe(): boolean {
-    return this.gop.contents.length > 0 && this.videoConfig !== null;
+    return this.gop.hasKeyframe && this.videoConfig !== null;
   }
 }

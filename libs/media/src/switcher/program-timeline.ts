@@ -27,11 +27,14 @@ export interface SwitchPlacement {
  * (FLV spec E.4.1 Timestamp). Composition times (E.4.3.1) are never touched, so PTS - DTS holds.
  *
  * Drift: switches add wall-clock time without media (loss detection, keyframe waits), and GOP replays
- * add media without wall-clock time. `driftMs` = (wall time since the program started) - (program time
- * since then). A switch that would leave the program more than `maxDriftMs` behind leaves a timestamp
- * hole instead, so repeated switches cannot push the platforms further and further behind. Ahead:
- * the switcher replays a GOP only while {@link projectedAheadMs} stays within bounds, and its
- * BacklogGuard drops on-air media that would put the program more than `maxDriftMs` ahead.
+ * add media without wall-clock time. `driftMs` = (wall time since the anchor) - (program time since
+ * then). The anchor is set by the first placement of a show (and again after {@link reanchor}) so that
+ * the live edge of what it sends is "now": the start-up GOP puts nothing ahead. A switch that would
+ * leave the program more than `maxDriftMs` behind after its replay leaves a timestamp hole of the rest
+ * instead, so repeated switches cannot push the platforms further and further behind. Ahead: the
+ * switcher replays only while {@link projectedAheadMs} stays within bounds, gives the lead back before
+ * a planned switch (LeadTrim), and its BacklogGuard drops on-air media that would put the program more
+ * than `maxDriftMs` ahead.
  */
 export class ProgramTimeline {
   private offset = 0;
@@ -68,15 +71,27 @@ export class ProgramTimeline {
    * `spanMs` of media at once (a GOP replay) from where {@link beginSwitch} would place it.
    */
   projectedAheadMs(spanMs: number, now: number): number {
-    if (this.wallStart === null) return spanMs;
-    return this.aheadMs(this.placementStart(now) + spanMs, now);
+    if (this.wallStart === null) return 0;
+    return this.aheadMs(this.placementStart(now, spanMs) + spanMs, now);
   }
 
-  /** Places a new input whose first tag to send has input DTS `baseTs`, at wall clock `now` (ms). */
-  beginSwitch(baseTs: number, now: number): SwitchPlacement {
-    if (this.wallStart === null) this.wallStart = now - this.continuousStart();
+  /**
+   * The next placement starts the wall clock again: its live edge is "now". For a show's start, when
+   * nothing of the program has reached a reader yet; timestamps stay continuous.
+   */
+  reanchor(): void {
+    this.wallStart = null;
+  }
+
+  /**
+   * Places a new input whose first tag to send has input DTS `baseTs` and whose newest tag sent at once
+   * (the end of a replay) has input DTS `liveEdgeTs` (default `baseTs`), at wall clock `now` (ms).
+   */
+  beginSwitch(baseTs: number, now: number, liveEdgeTs = baseTs): SwitchPlacement {
+    const spanMs = Math.max(0, liveEdgeTs - baseTs);
+    if (this.wallStart === null) this.wallStart = now - this.continuousStart() - spanMs;
     const driftMs = this.driftMs(now);
-    const start = this.placementStart(now);
+    const start = this.placementStart(now, spanMs);
     this.offset = start - baseTs;
     this.floorTs = start;
     return { start, gapMs: start - this.continuousStart(), driftMs };
@@ -87,10 +102,13 @@ export class ProgramTimeline {
     return this.lastTs < 0 ? 0 : this.lastTs + this.frameInterval;
   }
 
-  /** Where a switch at `now` starts: continuous, or later to catch up when too far behind (ms). */
-  private placementStart(now: number): number {
-    const driftMs = this.driftMs(now);
-    return this.continuousStart() + (driftMs > this.maxDriftMs ? driftMs : 0);
+  /**
+   * Where a switch at `now` that sends `spanMs` of media at once starts: continuous, or later by what
+   * the program would still lag behind after it, when that is more than maxDriftMs (ms).
+   */
+  private placementStart(now: number, spanMs: number): number {
+    const lagAfterMs = this.driftMs(now) - spanMs;
+    return this.continuousStart() + (lagAfterMs > this.maxDriftMs ? lagAfterMs : 0);
   }
 
   /** Program timestamp of an input tag of the current input, after continuity and monotonicity rules. */
