@@ -150,17 +150,6 @@ export class RelayRepository {
     );
   }
 
-  /** Forgets slate windows left open by a relay that stopped (none is on air after a restart). */
-  async clearStaleSlates(): Promise<number> {
-    const result = await this.run(() =>
-      this.prisma.event.updateMany({
-        where: { slateSince: { not: null } },
-        data: { slateSince: null, slateEndsAt: null, statusReason: null },
-      }),
-    );
-    return result.count;
-  }
-
   /** standby → live; returns whether it changed. */
   async markLive(eventId: string): Promise<boolean> {
     const result = await this.run(() =>
@@ -310,23 +299,6 @@ export class RelayRepository {
         },
       }),
     );
-  }
-
-  /** Ends rehearsals left running by a relay that stopped; returns how many. */
-  async abortOrphanedRehearsals(reason: string): Promise<number> {
-    const result = await this.run(() =>
-      this.prisma.rehearsal.updateMany({
-        where: { status: 'running' },
-        data: {
-          status: 'aborted',
-          verdict: 'fail',
-          endedAt: new Date(),
-          reasons: [reason],
-          runningFor: null,
-        },
-      }),
-    );
-    return result.count;
   }
 
   private async run<T>(query: () => Promise<T>): Promise<T> {
