@@ -13,6 +13,7 @@ import { HealthController } from './modules/health/health.controller';
 import { PipelineQueueModule } from './modules/pipeline/pipeline-queue.module';
 import { RehearsalsModule } from './modules/rehearsals/rehearsals.module';
 import { TimelineModule } from './modules/timeline/timeline.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** The REST API: `/healthz`, `/readyz` and `/v1/*`. */
 @Module({})
@@ -31,6 +32,7 @@ export class ApiModule {
         DestinationsModule,
         RehearsalsModule,
         TimelineModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [

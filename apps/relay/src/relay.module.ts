@@ -14,6 +14,10 @@ import { PipelineEventsListener } from './relay/pipeline-events.listener';
 import { PipelinesService } from './relay/pipelines.service';
 import { RelayRepository } from './relay/relay.repository';
 import { RehearsalsService } from './relay/rehearsals.service';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
+import { WebhookEventsService } from './webhooks/webhook-events.service';
+import { WebhookDeliveriesRepository } from './webhooks/webhooks.repository';
 
 /** The media plane: RTMP ingest, event pipelines and their queue workers. */
 @Module({})
@@ -29,6 +33,7 @@ export class RelayModule {
           { name: QueueName.EventPipeline },
           { name: QueueName.LegSupervisor },
           { name: QueueName.EventOwner },
+          { name: QueueName.WebhookDelivery },
         ),
       ],
       providers: [
@@ -43,6 +48,11 @@ export class RelayModule {
         EventPipelineProcessor,
         EventOwnerProcessor,
         LegSupervisorProcessor,
+        // Outgoing webhooks: recorded from pipeline events, sent by this relay's worker.
+        WebhookDeliveriesRepository,
+        WebhookEventsService,
+        WebhookDeliveryService,
+        WebhookDeliveryProcessor,
       ],
     };
   }

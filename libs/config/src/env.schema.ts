@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -13,6 +14,9 @@ import {
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
 /**
  * Every environment variable Restream Relay reads, with its default. Documented in README
@@ -78,6 +82,25 @@ export class EnvironmentVariables {
   @Min(1000)
   @Max(600_000)
   LEG_RESTART_MAX_DELAY_MS = 30_000;
+
+  /** Webhooks: accept http:// and private, loopback or link-local addresses (development, tests). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  WEBHOOKS_ALLOW_PRIVATE_URLS = false;
+
+  /** Webhooks: first retry delay, ms; doubled per retry (8 attempts). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  WEBHOOK_RETRY_BASE_DELAY_MS = 30_000;
+
+  /** Webhooks: longest wait for a receiver's answer, ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
 }
 
 /** Thrown when the environment is invalid; the message names each variable and its rule. */

@@ -1,1 +1,3 @@
 export * from './event.contract';
+export * from './webhook.contract';
+export * from './webhook-url';

@@ -4,3 +4,4 @@ export * from './redis-checks';
 export * from './redis-availability';
 export * from './job-producer';
 export * from './event-ownership';
+export * from './webhook-delivery';

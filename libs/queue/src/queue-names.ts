@@ -9,6 +9,8 @@ export const QueueName = {
   LegSupervisor: 'leg-supervisor',
   /** One long-running job per on-air event: the relay process running it owns the event (see event-ownership). */
   EventOwner: 'event-owner',
+  /** Signed POSTs of outgoing webhooks, retried with backoff (see webhook-delivery). */
+  WebhookDelivery: 'webhook-delivery',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { IngestState, InputRole, LegState } from '@relay/contracts';
 import type {
   InputFeedState,
@@ -21,6 +21,7 @@ import {
   type LegRestartPayload,
 } from '@relay/queue';
 import type { Queue } from 'bullmq';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { EventWritesService } from './event-writes.service';
 import { RelayRepository } from './relay.repository';
 
@@ -64,6 +65,7 @@ export class PipelineEventsListener implements PipelineListener {
     private readonly writes: EventWritesService,
     private readonly config: EnvironmentVariables,
     @InjectQueue(QueueName.LegSupervisor) private readonly legQueue: Queue<LegRestartPayload>,
+    @Optional() private readonly webhooks?: WebhookEventsService,
   ) {}
 
   inputConnected(eventId: string, role: InputRole, detail: { sessionId: string; encoder: string }): void {
@@ -127,6 +129,13 @@ export class PipelineEventsListener implements PipelineListener {
         },
       });
     });
+    if (decision.kind === 'failover' || decision.kind === 'failback') {
+      this.webhooks?.emit(eventId, decision.kind === 'failover' ? 'event.failover' : 'event.failback', {
+        from: decision.from,
+        to: decision.to,
+        reason: decision.reason,
+      });
+    }
   }
 
   programInterrupted(eventId: string, reason: string): void {
@@ -164,6 +173,7 @@ export class PipelineEventsListener implements PipelineListener {
         },
       });
     });
+    this.webhooks?.emit(eventId, 'event.slate_started', { reason: start.reason, endsAt: iso(start.endsAt) });
   }
 
   slateDeadlineChanged(eventId: string, start: SlateStart): void {
@@ -198,6 +208,7 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.clearSlate(eventId, reason);
       await this.repository.addTimeline(eventId, 'slate_ended', { input: end.input ?? undefined, detail });
     });
+    this.webhooks?.emit(eventId, 'event.slate_ended', { cause: end.cause, reason: end.reason });
     if (end.legsClosed) for (const listener of this.slateTimeoutListeners) listener(eventId);
   }
 
@@ -222,8 +233,10 @@ export class PipelineEventsListener implements PipelineListener {
   programLive(eventId: string): void {
     this.logger.log(`Event ${eventId}: program live, starting legs`);
     this.writes.enqueue(eventId, 'event live', async () => {
-      if (await this.repository.markLive(eventId))
+      if (await this.repository.markLive(eventId)) {
         await this.repository.addTimeline(eventId, 'event_live', {});
+        this.webhooks?.emit(eventId, 'event.live');
+      }
     });
   }
 
@@ -317,6 +330,11 @@ export class PipelineEventsListener implements PipelineListener {
         legRun,
       }),
     );
+    this.webhooks?.emit(eventId, 'leg.failed', {
+      destinationId,
+      reason: failure.message,
+      failures: failuresInWindow,
+    });
   }
 
   /** `attempt` 0: a retry by hand (`POST …/retry`). */

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { RehearsalRefused, RehearsalRun, type RehearsalReport } from '@relay/media';
+import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { EventWritesService } from './event-writes.service';
 import { PipelinesService } from './pipelines.service';
 import { RelayRepository } from './relay.repository';
@@ -17,6 +18,7 @@ export class RehearsalsService {
     private readonly repository: RelayRepository,
     private readonly pipelines: PipelinesService,
     private readonly writes: EventWritesService,
+    @Optional() private readonly webhooks?: WebhookEventsService,
   ) {
     this.pipelines.onEventStopping((eventId) => this.abortFor(eventId, 'the event was stopped'));
   }
@@ -77,6 +79,12 @@ export class RehearsalsService {
           reasons: report.reasons.join('; '),
         },
       });
+    });
+    this.webhooks?.emit(eventId, 'rehearsal.completed', {
+      rehearsalId,
+      status: report.status,
+      verdict: report.verdict,
+      reasons: report.reasons,
     });
   }
 }

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { WebhookPayloadJson } from '@relay/contracts';
+import { PrismaService, toDatabaseError, type Prisma, type WebhookDeliveryStatus } from '@relay/prisma';
+
+/** A delivery with what sending it needs. */
+export interface DeliveryToSend {
+  id: string;
+  payload: WebhookPayloadJson;
+  status: WebhookDeliveryStatus;
+  endpoint: { id: string; url: string; secret: string; enabled: boolean };
+}
+
+/** Outcome of one attempt, as stored on the delivery row. */
+export interface AttemptOutcome {
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  statusCode: number | null;
+  error: string | null;
+  response: string | null;
+  nextAttemptAt: Date | null;
+}
+
+/** Longest `lastError` stored, characters. */
+const MAX_ERROR_LENGTH = 500;
+
+/** Webhook endpoints and deliveries, as the relay writes and sends them. */
+@Injectable()
+export class WebhookDeliveriesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * One pending delivery per enabled endpoint of the event's organization subscribed to the payload's
+   * type, created together; returns their ids (none when nobody subscribed).
+   */
+  async createDeliveries(eventId: string, payload: WebhookPayloadJson): Promise<string[]> {
+    return this.run(async () => {
+      const endpoints = await this.prisma.webhookEndpoint.findMany({
+        where: {
+          enabled: true,
+          events: { has: payload.type },
+          organization: { events: { some: { id: eventId } } },
+        },
+        select: { id: true },
+      });
+      if (endpoints.length === 0) return [];
+      const rows = await this.prisma.$transaction(
+        endpoints.map((e) =>
+          this.prisma.webhookDelivery.create({
+            data: {
+              endpointId: e.id,
+              messageId: payload.id,
+              eventType: payload.type,
+              payload: payload as unknown as Prisma.InputJsonValue,
+            },
+            select: { id: true },
+          }),
+        ),
+      );
+      return rows.map((r) => r.id);
+    });
+  }
+
+  async find(deliveryId: string): Promise<DeliveryToSend | null> {
+    const row = await this.run(() =>
+      this.prisma.webhookDelivery.findUnique({
+        where: { id: deliveryId },
+        select: {
+          id: true,
+          payload: true,
+          status: true,
+          endpoint: { select: { id: true, url: true, secret: true, enabled: true } },
+        },
+      }),
+    );
+    return row ? { ...row, payload: row.payload as unknown as WebhookPayloadJson } : null;
+  }
+
+  async recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void> {
+    await this.run(() =>
+      this.prisma.webhookDelivery.updateMany({
+        where: { id: deliveryId },
+        data: {
+          status: outcome.status,
+          attempts: outcome.attempts,
+          lastStatusCode: outcome.statusCode,
+          lastError: outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null,
+          lastResponse: outcome.response,
+          lastAttemptAt: new Date(),
+          nextAttemptAt: outcome.nextAttemptAt,
+        },
+      }),
+    );
+  }
+
+  /** Deletes deliveries created before `before`; returns how many. */
+  async pruneBefore(before: Date): Promise<number> {
+    return this.run(
+      async () =>
+        (await this.prisma.webhookDelivery.deleteMany({ where: { createdAt: { lt: before } } })).count,
+    );
+  }
+
+  private async run<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw toDatabaseError(error);
+    }
+  }
+}
