@@ -138,6 +138,10 @@ describe('FailoverSwitcher over repeated faults (cached-keyframe)', () => {
       h.enc.primary.paused = false;
       h.untilPrimary(8000);
       assert.equal(h.switcher.activeInput, 'primary', `cycle ${i}: failback`);
+      assert.ok(
+        -h.switcher.driftMs() <= 300,
+        `cycle ${i}: ${-h.switcher.driftMs()} ms ahead after the failback`,
+      );
     }
     const failovers = h.switches.filter((s) => s.kind === 'failover');
     assert.equal(failovers.length, 12);

@@ -141,12 +141,12 @@ describe('FailoverSwitcher flap damping', () => {
       h.disconnect('primary');
       h.run(300);
       h.connect('primary');
-      h.run(1500); // failback after 300 ms + keyframe
+      h.run(2500); // failback after 300 ms + keyframe (+ one GOP when deferred to trim the lead)
     }
     assert.ok(h.events.includes('damping:true'));
     assert.equal(h.switcher.activeInput, 'backup', 'damping keeps the program on the steadier backup');
     const switchesWhileDamped = h.switches.length;
-    h.run(3000);
+    h.run(2000); // the last loss was 2800 ms ago: stable for stableMs 2200 ms from now
     assert.equal(h.switches.length, switchesWhileDamped, 'no bounce while damped');
     h.run(3000);
     assert.ok(h.events.includes('damping:false'));

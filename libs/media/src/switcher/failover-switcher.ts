@@ -264,8 +264,10 @@ export class FailoverSwitcher {
     }
     const pending = this.pending;
     if (kind === 'keyframe' && pending?.to === feed.role && !(pending.planned && feed.pacing.draining)) {
-      this.commit(feed, pending);
-      return;
+      if (!pending.planned || !this.trim.defers(-this.timeline.driftMs(now))) {
+        this.commit(feed, pending);
+        return;
+      }
     }
     if (this.active === feed.role && !this.trimmed(feed, tag, kind === 'keyframe', now)) {
       this.forwardMedia(feed, tag, kind === 'keyframe', now);
@@ -289,7 +291,7 @@ export class FailoverSwitcher {
     const pending = this.pending;
     if (!pending?.planned || pending.to === feed.role || tag.type !== FlvTagType.Video) return false;
     if (this.guard.skipping) return false;
-    const expectedAt = this.feeds[pending.to].gop.nextKeyframeExpectedAt();
+    const expectedAt = this.feeds[pending.to].gop.nextKeyframeExpectedAt(now);
     return this.trim.begins(-this.timeline.driftMs(now), expectedAt, now);
   }
 

@@ -47,7 +47,7 @@ describe('GopHistory', () => {
     const start = h.startCovering(1979);
     assert.equal(h.replay(start)[0]!.timestamp, 990);
     assert.equal(h.replaySpanMs(start), now - 990);
-    assert.equal(h.nextKeyframeExpectedAt(), 2970 + 990);
+    assert.equal(h.nextKeyframeExpectedAt(now), 2970 + 990, 'in DTS terms (here DTS = arrival)');
   });
 
   it('drops the oldest GOPs past its byte and tag bounds, and a lone GOP past them entirely', () => {

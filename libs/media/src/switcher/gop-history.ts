@@ -30,9 +30,10 @@ export interface ReplayStart {
 export class GopHistory<T extends FlvTag = FlvTag> {
   private tags: T[] = [];
   private bytes = 0;
-  /** Per kept keyframe: its index in `tags` and its arrival wall time (ms). */
+  /** Per kept keyframe: its index in `tags`, its arrival wall time (ms) and its DTS (ms). */
   private keyIndex: number[] = [];
   private keyAt: number[] = [];
+  private keyTs: number[] = [];
   private spanMs = DEFAULT_GOP_HISTORY_SPAN_MS;
 
   constructor(private readonly limits: { maxBytes: number; maxTags: number } = DEFAULT_GOP_HISTORY_LIMITS) {}
@@ -47,6 +48,7 @@ export class GopHistory<T extends FlvTag = FlvTag> {
     if (keyframe) {
       this.keyIndex.push(this.tags.length);
       this.keyAt.push(now);
+      this.keyTs.push(tag.timestamp);
       this.dropOlderThan(now - this.spanMs);
     } else if (this.keyIndex.length === 0) {
       return;
@@ -67,6 +69,7 @@ export class GopHistory<T extends FlvTag = FlvTag> {
     this.bytes = 0;
     this.keyIndex = [];
     this.keyAt = [];
+    this.keyTs = [];
   }
 
   /** Whether a keyframe is kept (a switch can start from the history). */
@@ -115,11 +118,16 @@ export class GopHistory<T extends FlvTag = FlvTag> {
     return first && last ? Math.max(0, last.timestamp - first.timestamp) : 0;
   }
 
-  /** Wall clock (ms) the next keyframe is expected at (last arrival + last interval), or null. */
-  nextKeyframeExpectedAt(): number | null {
-    const n = this.keyAt.length;
-    if (n < 2) return null;
-    return 2 * this.keyAt[n - 1]! - this.keyAt[n - 2]!;
+  /**
+   * Wall clock (ms) the next keyframe is expected at, for an input sending in real time: `now` plus the
+   * media time from the newest tag to the last keyframe's DTS plus the last keyframe interval (in DTS,
+   * so a burst of arrivals does not distort it); null before two keyframes.
+   */
+  nextKeyframeExpectedAt(now: number): number | null {
+    const n = this.keyTs.length;
+    const last = this.tags[this.tags.length - 1];
+    if (n < 2 || !last) return null;
+    return now + 2 * this.keyTs[n - 1]! - this.keyTs[n - 2]! - last.timestamp;
   }
 
   /** Drops the oldest GOPs while the keyframe after them arrived no later than `cutoff` (ms). */
@@ -133,6 +141,7 @@ export class GopHistory<T extends FlvTag = FlvTag> {
     this.tags.splice(0, cut);
     this.keyIndex.shift();
     this.keyAt.shift();
+    this.keyTs.shift();
     for (let i = 0; i < this.keyIndex.length; i++) this.keyIndex[i] = this.keyIndex[i]! - cut;
   }
 }

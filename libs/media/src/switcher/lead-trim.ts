@@ -18,6 +18,8 @@ const MIN_TRIM_MS = 50;
  * that input's next keyframe is expected within `aheadMs - TRIM_TARGET_LEAD_MS`, the on-air input's
  * media is dropped (audio and video, from a video frame on) until that keyframe commits the switch.
  * The destinations play the gap from the lead they hold; the content skips what the failover repeated.
+ * When the switch was decided too late for that (the keyframe is due sooner than the lead to give back),
+ * the switch is deferred once, to the input's following keyframe, and trimmed before it ({@link defers}).
  * If the expected keyframe is late, the on-air input's own next keyframe ends the trim (the switcher
  * places it on the timeline like a switch): a trim never lasts more than one GOP of the on-air input.
  *
@@ -26,6 +28,7 @@ const MIN_TRIM_MS = 50;
 export class LeadTrim {
   private since: number | null = null;
   private tags = 0;
+  private deferred = false;
 
   /** Whether the on-air input's media is being dropped. */
   get dropping(): boolean {
@@ -47,8 +50,19 @@ export class LeadTrim {
     const waitMs = keyframeAt - now;
     const budgetMs = aheadMs - TRIM_TARGET_LEAD_MS;
     if (waitMs <= 0 || budgetMs < MIN_TRIM_MS || waitMs > budgetMs) return false;
+    if (!this.deferred && budgetMs - waitMs >= MIN_TRIM_MS) return false; // more to trim before the next one
     this.since = now;
     this.tags = 1;
+    return true;
+  }
+
+  /**
+   * At the pending input's keyframe, program `aheadMs` ahead: whether to let that keyframe pass and
+   * switch at the next one, trimming before it. True at most once until {@link reset}.
+   */
+  defers(aheadMs: number): boolean {
+    if (this.deferred || this.since !== null || aheadMs - TRIM_TARGET_LEAD_MS < MIN_TRIM_MS) return false;
+    this.deferred = true;
     return true;
   }
 
@@ -64,8 +78,9 @@ export class LeadTrim {
     return lasted;
   }
 
-  /** Forgets a trim in progress (the program switched or lost its input). */
+  /** Forgets a trim in progress or a deferral (the program switched or lost its input). */
   reset(): void {
     this.since = null;
+    this.deferred = false;
   }
 }
