@@ -262,8 +262,30 @@ describe('outgoing webhooks', { timeout: 150_000 }, () => {
       ],
     );
 
+    // A failover rehearsal on the live event ends with rehearsal.completed and its verdict.
+    const rehearsalHook = await register('/rehearsal', ['rehearsal.completed']);
+    await waitFor(async () => (await getEvent()).activeInput === 'primary', { timeoutMs: 10_000 });
+    const rehearsal = await waitFor(
+      async () => {
+        const r = await stack.request<{ id: string }>('POST', `/v1/events/${event.id}/rehearsals`, {
+          durationMs: 5000,
+        });
+        return r.status === 202 ? r.body : null;
+      },
+      { timeoutMs: 15_000, intervalMs: 500, message: 'rehearsal accepted' },
+    );
+    const completed = await waitFor(() => receiver.to('/rehearsal')[0], {
+      timeoutMs: 40_000,
+      message: 'rehearsal.completed delivered',
+    });
+    const completedPayload = JSON.parse(completed.body) as WebhookPayloadJson;
+    assert.equal(completedPayload.type, 'rehearsal.completed');
+    assert.equal(completedPayload.data.rehearsalId, rehearsal.id);
+    assert.equal(completedPayload.data.status, 'completed', JSON.stringify(completedPayload.data));
+    assert.ok(verifiedAsDocumented(completed, rehearsalHook.secret!));
+
     const logs = stack.logs().join('\n');
-    for (const s of [main.secret!, flaky.secret!])
+    for (const s of [main.secret!, flaky.secret!, rehearsalHook.secret!])
       assert.ok(!logs.includes(s), 'a webhook secret reached the logs');
     assert.ok(!logs.includes(`${receiver.url}/flaky`), 'webhook URLs are not logged');
   });

@@ -46,9 +46,10 @@ export class WebhookEventsService {
     };
     this.writes.enqueue(eventId, `webhook ${type}`, async () => {
       const ids = await this.deliveries.createDeliveries(eventId, payload);
+      // Not awaited: Redis being away must not hold the event's later writes. A job Redis did not take
+      // leaves its row pending; logged, never thrown into the write queue.
       for (const deliveryId of ids) {
-        // A job Redis did not take leaves its row pending; logged, never thrown into the write queue.
-        await addJobWithin(
+        void addJobWithin(
           this.queue,
           WebhookDeliveryJob.Deliver,
           { deliveryId },
