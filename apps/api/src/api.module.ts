@@ -7,6 +7,7 @@ import { RedisAvailability, redisConnectionFromUrl } from '@relay/queue';
 import { ApiExceptionFilter } from './common/filters/api-exception.filter';
 import { JobQueueInterceptor } from './common/interceptors/job-queue.interceptor';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { BillingModule } from './modules/billing/billing.module';
 import { DestinationsModule } from './modules/destinations/destinations.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
@@ -27,6 +28,7 @@ export class ApiModule {
         // Fail fast: a request that needs the queue answers 503 rather than wait for Redis to return.
         BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL, { failFast: true }) }),
         PipelineQueueModule,
+        BillingModule.forRoot(config),
         ApiKeysModule,
         EventsModule,
         DestinationsModule,

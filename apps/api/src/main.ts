@@ -30,6 +30,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(ApiModule.forRoot(config), {
     logger: levelsFrom(config.LOG_LEVEL),
     bodyParser: true,
+    // The Stripe webhook verifies its signature over the exact bytes received.
+    rawBody: true,
   });
   app.useGlobalPipes(createValidationPipe());
   installGracefulShutdown(app, { drainTimeoutMs: 10_000, closeTimeoutMs: 5_000, logger });

@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 
@@ -82,6 +83,46 @@ export class EnvironmentVariables {
   @Min(1000)
   @Max(600_000)
   LEG_RESTART_MAX_DELAY_MS = 30_000;
+
+  // Billing (Stripe). Without STRIPE_SECRET_KEY billing is off: no plan limits, no billing routes.
+
+  /** Stripe secret API key (sk_…); turns billing and plan limits on. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  STRIPE_SECRET_KEY?: string;
+
+  /** Signing secret of the Stripe webhook endpoint (whsec_…); required with STRIPE_SECRET_KEY. */
+  @ValidateIf((env: EnvironmentVariables) => env.STRIPE_SECRET_KEY !== undefined)
+  @IsString({ message: 'must be set when STRIPE_SECRET_KEY is set' })
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Base URL of the Stripe API, e.g. http://127.0.0.1:12111 for a local stand-in; default Stripe's. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/\s]+\/?$/, { message: 'must be an http(s)://host[:port] URL' })
+  STRIPE_API_BASE?: string;
+
+  /** Stripe price ids of the paid plans' subscriptions. */
+  @IsOptional()
+  @IsString()
+  STRIPE_PRICE_CREATOR?: string;
+
+  @IsOptional()
+  @IsString()
+  STRIPE_PRICE_PRO?: string;
+
+  /** `event_name` of the Stripe meter that counts destination-minutes on air. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a Stripe meter event name' })
+  STRIPE_METER_EVENT_NAME = 'destination_minutes';
+
+  /** Length of a usage metering window, ms; usage is sent to Stripe once per window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10_000)
+  @Max(3_600_000)
+  BILLING_USAGE_WINDOW_MS = 60_000;
 
   /** Webhooks: accept http:// and private, loopback or link-local addresses (development, tests). */
   @Transform(toBool)

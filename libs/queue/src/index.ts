@@ -5,3 +5,4 @@ export * from './redis-availability';
 export * from './job-producer';
 export * from './event-ownership';
 export * from './webhook-delivery';
+export * from './billing-queues';

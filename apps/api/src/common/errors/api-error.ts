@@ -3,6 +3,8 @@ import { HttpStatus } from '@nestjs/common';
 /** Stable machine-readable error codes of the API, each with its HTTP status. */
 export const ApiErrorCode = {
   Unauthorized: 'unauthorized',
+  /** The organization's plan does not allow it (details name the limit); a higher plan lifts it. */
+  PlanLimitReached: 'plan_limit_reached',
   ValidationFailed: 'validation_failed',
   NotFound: 'not_found',
   Conflict: 'conflict',
@@ -13,6 +15,7 @@ export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   unauthorized: HttpStatus.UNAUTHORIZED,
+  plan_limit_reached: HttpStatus.PAYMENT_REQUIRED,
   validation_failed: HttpStatus.BAD_REQUEST,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,

@@ -5,6 +5,7 @@ import { isUuid } from '../../common/validation/is-uuid';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { EventsService } from '../events/events.service';
 import { destinationLegPolicyColumns, presentDestination } from '../events/leg-policy.mapper';
+import { PlanLimitsService } from '../billing/plan-limits.service';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateDestinationDto } from './dto/create-destination.dto';
 import type { UpdateDestinationDto } from './dto/update-destination.dto';
@@ -17,10 +18,12 @@ export class DestinationsService {
     private readonly events: EventsService,
     private readonly destinations: DestinationsRepository,
     private readonly pipeline: PipelineQueueService,
+    private readonly planLimits: PlanLimitsService,
   ) {}
 
   async create(organizationId: string, eventId: string, dto: CreateDestinationDto): Promise<DestinationJson> {
     const event = await this.events.get(organizationId, eventId);
+    await this.planLimits.assertCanAddDestination(organizationId, eventId);
     // "rtmps://live-api-s.facebook.com:443/rtmp/" is how platforms print it: the leg adds the "/".
     const url = dto.url.replace(/\/+$/, '');
     const created = await this.destinations.create(eventId, {

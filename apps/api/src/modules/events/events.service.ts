@@ -4,6 +4,7 @@ import type { EventJson } from '@relay/contracts';
 import { EventPipelineJob } from '@relay/queue';
 import { isUuid } from '../../common/validation/is-uuid';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
+import { PlanLimitsService } from '../billing/plan-limits.service';
 import { PipelineQueueService } from '../pipeline/pipeline-queue.service';
 import type { CreateEventDto } from './dto/create-event.dto';
 import type { UpdateEventDto } from './dto/update-event.dto';
@@ -24,6 +25,7 @@ export class EventsService {
     private readonly events: EventsRepository,
     private readonly pipeline: PipelineQueueService,
     config: EnvironmentVariables,
+    private readonly planLimits: PlanLimitsService,
   ) {
     this.ingestServerUrl = `rtmp://${config.PUBLIC_RTMP_HOST}:${config.RTMP_PORT}/live`;
   }
@@ -95,6 +97,7 @@ export class EventsService {
 
   async start(organizationId: string, id: string): Promise<EventJson> {
     await this.get(organizationId, id);
+    await this.planLimits.assertCanStartEvent(organizationId, id);
     await this.events.transition(id, ['idle', 'ended'], 'standby', 'event_started', {
       statusReason: null,
       slateSince: null,
