@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EnvironmentVariables } from '@relay/config';
 import type { WebhookEventType, WebhookPayloadJson } from '@relay/contracts';
 import {
@@ -18,6 +18,10 @@ import { WebhookDeliveriesRepository } from './webhooks.repository';
 const DELIVERY_RETENTION_MS = 7 * 24 * 3600_000;
 /** Pruning old deliveries runs at most this often per relay, ms. */
 const PRUNE_EVERY_MS = 3600_000;
+/** Looks for deliveries whose job Redis never took this often, ms. */
+const SWEEP_EVERY_MS = 60_000;
+/** A delivery never attempted this long after it was written counts as stranded, ms. */
+const STRANDED_AFTER_MS = 60_000;
 
 /**
  * Outgoing webhook events of the relay: `emit` returns at once (the media path never waits); the
@@ -25,9 +29,10 @@ const PRUNE_EVERY_MS = 3600_000;
  * `webhook-delivery` job per subscribed endpoint is queued.
  */
 @Injectable()
-export class WebhookEventsService {
+export class WebhookEventsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private lastPruneAt = 0;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
@@ -48,20 +53,54 @@ export class WebhookEventsService {
       const ids = await this.deliveries.createDeliveries(eventId, payload);
       // Not awaited: Redis being away must not hold the event's later writes. A job Redis did not take
       // leaves its row pending; logged, never thrown into the write queue.
-      for (const deliveryId of ids) {
-        void addJobWithin(
-          this.queue,
-          WebhookDeliveryJob.Deliver,
-          { deliveryId },
-          webhookDeliveryJobOptions(deliveryId, this.config.WEBHOOK_RETRY_BASE_DELAY_MS),
-        ).catch((error: unknown) =>
-          this.logger.error(
-            `Webhook delivery ${deliveryId} (${type}) not queued: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-      }
+      for (const deliveryId of ids) void this.queueDelivery(deliveryId, type);
       this.pruneNowAndThen();
     });
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweepTimer = setInterval(() => void this.sweepStranded(), SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  /**
+   * Queues again the deliveries never attempted a minute after they were written (Redis was away, or
+   * the relay stopped between the row and the job). The job id is the delivery id, so a job still in
+   * the queue is not duplicated; several relays sweeping at once queue each delivery once.
+   */
+  async sweepStranded(now = Date.now()): Promise<number> {
+    try {
+      const ids = await this.deliveries.strandedDeliveries(new Date(now - STRANDED_AFTER_MS));
+      const queued = await Promise.all(ids.map((id) => this.queueDelivery(id, 'stranded')));
+      const count = queued.filter(Boolean).length;
+      if (count > 0) this.logger.warn(`Queued ${count} webhook deliveries again that were never attempted`);
+      return count;
+    } catch (error) {
+      this.logger.warn(`Sweeping stranded webhook deliveries failed: ${String(error)}`);
+      return 0;
+    }
+  }
+
+  /** Adds the delivery's job; false (logged) when Redis did not take it. */
+  private async queueDelivery(deliveryId: string, what: string): Promise<boolean> {
+    try {
+      await addJobWithin(
+        this.queue,
+        WebhookDeliveryJob.Deliver,
+        { deliveryId },
+        webhookDeliveryJobOptions(deliveryId, this.config.WEBHOOK_RETRY_BASE_DELAY_MS),
+      );
+      return true;
+    } catch (error) {
+      this.logger.error(
+        `Webhook delivery ${deliveryId} (${what}) not queued: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return false;
+    }
   }
 
   private pruneNowAndThen(): void {

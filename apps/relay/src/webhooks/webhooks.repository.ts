@@ -92,6 +92,23 @@ export class WebhookDeliveriesRepository {
     );
   }
 
+  /** Ids of at most 100 pending, never attempted deliveries written before `before` (within a day). */
+  async strandedDeliveries(before: Date): Promise<string[]> {
+    const rows = await this.run(() =>
+      this.prisma.webhookDelivery.findMany({
+        where: {
+          status: 'pending',
+          attempts: 0,
+          createdAt: { lt: before, gt: new Date(before.getTime() - 24 * 3600_000) },
+        },
+        select: { id: true },
+        orderBy: { createdAt: 'asc' },
+        take: 100,
+      }),
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Deletes deliveries created before `before`; returns how many. */
   async pruneBefore(before: Date): Promise<number> {
     return this.run(
