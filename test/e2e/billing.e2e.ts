@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { waitFor } from '../utils/processes';
+import { startFfmpegPublisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import { startStripeStandIn, type StripeStandIn } from '../utils/stripe-stand-in';
 
@@ -156,7 +157,13 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
   it('enforces the free plan: a third destination and a second event on air answer 402 naming the limit and the plan', async () => {
     const status = await stack.request<{ plan: string }>('GET', '/v1/billing');
     assert.equal(status.body.plan, 'free');
-    const e1 = await stack.request<{ id: string }>('POST', '/v1/events', { name: 'One' });
+    const e1 = await stack.request<{ id: string; ingest: { backup: { url: string } } }>(
+      'POST',
+      '/v1/events',
+      {
+        name: 'One',
+      },
+    );
     for (const n of [1, 2]) {
       const ok = await stack.request('POST', `/v1/events/${e1.body.id}/destinations`, {
         name: `d${n}`,
@@ -181,6 +188,25 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
     });
 
     assert.equal((await stack.request('POST', `/v1/events/${e1.body.id}/start`)).status, 202);
+    const refused = startFfmpegPublisher({ url: e1.body.ingest.backup.url, maxDurationSec: 30 });
+    try {
+      await waitFor(
+        () =>
+          stack
+            .logs()
+            .some((l) => /backup publish refused: the organization's plan has no backup ingest/.test(l)),
+        {
+          timeoutMs: 20_000,
+          message: 'backup publish refused on the free plan',
+        },
+      );
+    } finally {
+      await refused.stop();
+    }
+    assert.ok(
+      !stack.logs().some((l) => l.includes(e1.body.ingest.backup.url.split('/').pop()!)),
+      'stream key never logged',
+    );
     const e2 = await stack.request<{ id: string }>('POST', '/v1/events', { name: 'Two' });
     const second = await stack.request<ErrorBody>('POST', `/v1/events/${e2.body.id}/start`);
     assert.equal(second.status, 402);
@@ -210,6 +236,18 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
         message: 'plan becomes creator',
       },
     );
+    // Backup ingest: refused by the relay on the free plan (checked above), accepted on creator.
+    const backup = startFfmpegPublisher({ url: e1.body.ingest.backup.url, maxDurationSec: 30 });
+    try {
+      await waitFor(
+        async () =>
+          (await stack.request<{ ingest: { backup: { state: string } } }>('GET', `/v1/events/${e1.body.id}`))
+            .body.ingest.backup.state === 'live',
+        { timeoutMs: 20_000, message: 'backup ingest live on the creator plan' },
+      );
+    } finally {
+      await backup.stop();
+    }
     assert.equal((await stack.request('POST', `/v1/events/${e2.body.id}/start`)).status, 202);
     assert.equal(
       (

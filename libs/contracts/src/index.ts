@@ -1,3 +1,4 @@
 export * from './event.contract';
 export * from './webhook.contract';
 export * from './webhook-url';
+export * from './billing.contract';

@@ -74,9 +74,28 @@ export class IngestService implements OnApplicationShutdown {
       this.acceptedKeys.forget(streamKey);
       return null;
     }
+    if (found.role === 'backup' && !(await this.backupIngestAllowed(found.eventId))) return null;
     this.acceptedKeys.remember(streamKey, found);
     this.pipelines.ensure(found.eventId, found.settings);
     return { eventId: found.eventId, role: found.role };
+  }
+
+  /**
+   * Billing on (README "Billing"): a plan without backup ingest has its backup publish refused. While the
+   * database is away the publish is let in (as a known key is), not refused.
+   */
+  private async backupIngestAllowed(eventId: string): Promise<boolean> {
+    if (!this.config.STRIPE_SECRET_KEY) return true;
+    try {
+      if (await this.repository.backupIngestAllowed(eventId)) return true;
+    } catch (error) {
+      if (error instanceof DatabaseError && error.kind === 'unavailable') return true;
+      throw error;
+    }
+    this.logger.warn(
+      `Event ${eventId}: backup publish refused: the organization's plan has no backup ingest`,
+    );
+    return false;
   }
 }
 

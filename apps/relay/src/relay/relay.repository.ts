@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { IngestState, InputRole, LegState } from '@relay/contracts';
+import {
+  type BillingPlanName,
+  type IngestState,
+  type InputRole,
+  type LegState,
+  PAID_SUBSCRIPTION_STATUSES,
+  PLAN_LIMITS,
+} from '@relay/contracts';
 import type { InputMediaInfo, LegSpec, RehearsalReport, SwitcherSettings } from '@relay/media';
 import { Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 import { currentWriteQueuedAt } from './event-writes.service';
@@ -32,6 +39,21 @@ export class RelayRepository {
     );
     if (!ingest) return null;
     return { eventId: ingest.eventId, role: ingest.role, settings: settingsOf(ingest.event) };
+  }
+
+  /** Whether the event's organization has a paid subscription whose plan includes backup ingest. */
+  async backupIngestAllowed(eventId: string): Promise<boolean> {
+    const plans = (Object.keys(PLAN_LIMITS) as BillingPlanName[]).filter((p) => PLAN_LIMITS[p].backupIngest);
+    const count = await this.run(() =>
+      this.prisma.billingSubscription.count({
+        where: {
+          organization: { events: { some: { id: eventId } } },
+          status: { in: [...PAID_SUBSCRIPTION_STATUSES] },
+          plan: { in: plans },
+        },
+      }),
+    );
+    return count > 0;
   }
 
   async loadPipelineConfig(eventId: string): Promise<PipelineConfig | null> {

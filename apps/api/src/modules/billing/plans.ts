@@ -1,13 +1,5 @@
+import { PLAN_LIMITS, type PlanLimits } from '@relay/contracts';
 import type { BillingPlan } from '@relay/prisma';
-
-/** What a plan allows. `backupIngest`: whether the backup encoder's ingest is given out and accepted. */
-export interface PlanLimits {
-  /** Events on air (standby or live) at once. */
-  readonly liveEvents: number;
-  /** Destinations of one event. */
-  readonly destinationsPerEvent: number;
-  readonly backupIngest: boolean;
-}
 
 /** A limit of {@link PlanLimits} by name, as error details name it. */
 export type PlanLimitName = keyof PlanLimits;
@@ -15,11 +7,8 @@ export type PlanLimitName = keyof PlanLimits;
 /** Plans from the lowest to the highest; a paid plan comes from an active Stripe subscription. */
 export const PLAN_ORDER: readonly BillingPlan[] = ['free', 'creator', 'pro'];
 
-export const PLANS: Readonly<Record<BillingPlan, PlanLimits>> = {
-  free: { liveEvents: 1, destinationsPerEvent: 2, backupIngest: false },
-  creator: { liveEvents: 2, destinationsPerEvent: 5, backupIngest: true },
-  pro: { liveEvents: 10, destinationsPerEvent: 20, backupIngest: true },
-};
+export const PLANS = PLAN_LIMITS;
+export type { PlanLimits };
 
 /** Plain words for each limit, for error messages. */
 export const LIMIT_WORDS: Readonly<Record<PlanLimitName, string>> = {
