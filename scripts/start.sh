@@ -6,7 +6,8 @@
 #
 # Env (all optional): PORT (3000), RTMP_PORT (1935), PUBLIC_RTMP_HOST (localhost), DATABASE_URL and
 # REDIS_URL (skip the local services), RELAY_BOOTSTRAP_API_KEY (default: generated once and kept in
-# .data/bootstrap-api-key), START_TIMEOUT_SECONDS (120), STOP_GRACE_SECONDS (20), SKIP_INSTALL=1.
+# .data/bootstrap-api-key), INGEST_KEY_HMAC_SECRET and DESTINATION_KEY_ENCRYPTION_KEYS (default: generated
+# once and kept in .data/ingest-key-hmac-secret and .data/destination-key-encryption-keys), START_TIMEOUT_SECONDS (120), STOP_GRACE_SECONDS (20), SKIP_INSTALL=1.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -85,6 +86,24 @@ if [[ -z "${RELAY_BOOTSTRAP_API_KEY:-}" ]]; then
   RELAY_BOOTSTRAP_API_KEY="$(cat "$key_file")"
 fi
 export RELAY_BOOTSTRAP_API_KEY
+
+# Stream-key secrets (README "API keys and stream keys"): generated once, kept private in .data/.
+# Losing them voids the ingest keys and the stored destination keys of this database.
+keep_secret() { # <variable> <file> <node expression printing a new value>
+  local file="$LS_DATA/$2"
+  if [[ -z "${!1:-}" ]]; then
+    if [[ ! -s "$file" ]]; then
+      (umask 077 && node -e "console.log($3)" >"$file.tmp")
+      mv "$file.tmp" "$file"
+    fi
+    chmod 600 "$file"
+    printf -v "$1" '%s' "$(cat "$file")"
+  fi
+  export "${1?}"
+}
+keep_secret INGEST_KEY_HMAC_SECRET ingest-key-hmac-secret 'require("crypto").randomBytes(32).toString("hex")'
+keep_secret DESTINATION_KEY_ENCRYPTION_KEYS destination-key-encryption-keys \
+  '"k1:" + require("crypto").randomBytes(32).toString("base64")'
 
 node dist/apps/api/src/main.js > >(sed -u 's/^/[api] /') 2>&1 &
 api_pid=$!

@@ -58,6 +58,8 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
     BIND_HOST: '127.0.0.1',
     PUBLIC_RTMP_HOST: '127.0.0.1',
     RELAY_BOOTSTRAP_API_KEY: apiKey,
+    INGEST_KEY_HMAC_SECRET: randomBytes(32).toString('hex'),
+    DESTINATION_KEY_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
     LEG_RESTART_MIN_DELAY_MS: '300',
     ...env,
   };

@@ -9,15 +9,40 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   ValidateIf,
   validateSync,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
+import { parseEncryptionKeys } from './secrets/stream-key-crypto';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
+
+/** Accepts `id:base64key[,id:base64key…]` with 32-byte keys and distinct ids. */
+@ValidatorConstraint({ name: 'isEncryptionKeyList' })
+class IsEncryptionKeyList implements ValidatorConstraintInterface {
+  private problem = '';
+
+  validate(value: unknown): boolean {
+    try {
+      if (typeof value !== 'string') throw new Error('must be a string');
+      parseEncryptionKeys(value);
+      return true;
+    } catch (error) {
+      this.problem = error instanceof Error ? error.message : 'is invalid';
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return `$property: ${this.problem} (format id:base64key[,id:base64key], e.g. k1:$(openssl rand -base64 32))`;
+  }
+}
 
 /**
  * Every environment variable Restream Relay reads, with its default. Documented in README
@@ -62,6 +87,36 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
   RELAY_BOOTSTRAP_API_KEY?: string;
+
+  /**
+   * Secret of the keyed hash (HMAC-SHA256) under which ingest stream keys are stored and looked up.
+   * Required, at least 32 characters; changing it invalidates every ingest stream key (see README).
+   */
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters, e.g. $(openssl rand -hex 32)' })
+  INGEST_KEY_HMAC_SECRET!: string;
+
+  /**
+   * AES-256-GCM keys for destination stream keys at rest: `id:base64key[,id:base64key…]`. The first
+   * encrypts; all decrypt; values under another key are re-encrypted at API start-up. Required.
+   */
+  @IsString()
+  @Validate(IsEncryptionKeyList)
+  DESTINATION_KEY_ENCRYPTION_KEYS!: string;
+
+  /** Requests one API key may make per window (`API_RATE_LIMIT_WINDOW_SECONDS`); counted per API process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  API_RATE_LIMIT_MAX = 600;
+
+  /** Length of the API rate-limit window, seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  API_RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** ffmpeg binary used by outbound legs. */
   @IsString()

@@ -1,2 +1,3 @@
 export * from './config.module';
 export * from './env.schema';
+export * from './secrets/stream-key-crypto';

@@ -46,9 +46,16 @@ import type { InputMediaInfo, MediaWarning } from '@relay/media';
 export interface IngestJson {
   /** `rtmp://<PUBLIC_RTMP_HOST>:<RTMP_PORT>/live` */
   serverUrl: string;
+  /**
+   * The stream key in full only in the responses of `POST /v1/events` and of
+   * `POST /v1/events/:id/ingest/:role/rotate-key` (`streamKeyShown: true`); elsewhere masked to its last 4
+   * characters: the relay stores a keyed hash of it and cannot show it again.
+   */
   streamKey: string;
-  /** `serverUrl + "/" + streamKey`, ready for an encoder. */
+  /** `serverUrl + "/" + streamKey`, ready for an encoder (masked like `streamKey`). */
   url: string;
+  /** Whether `streamKey` and `url` hold the full key (this response only). */
+  streamKeyShown: boolean;
   state: IngestState;
   /** Probed while the input publishes; null when it has no publisher or nothing was probed yet. */
   media: InputMediaInfo | null;

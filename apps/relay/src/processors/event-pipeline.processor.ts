@@ -1,6 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { EventPipelineJob, QueueName, type EventPipelinePayload, type ForwardedPayload } from '@relay/queue';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { IngestService } from '../relay/ingest.service';
 import { OwnershipService } from '../relay/ownership.service';
 import { PipelinesService } from '../relay/pipelines.service';
 import { RehearsalsService } from '../relay/rehearsals.service';
@@ -17,6 +18,7 @@ export class EventPipelineProcessor extends WorkerHost {
     private readonly pipelines: PipelinesService,
     private readonly rehearsals: RehearsalsService,
     private readonly ownership: OwnershipService,
+    private readonly ingest: IngestService,
     @InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<Payload>,
   ) {
     super();
@@ -33,6 +35,8 @@ export class EventPipelineProcessor extends WorkerHost {
       case EventPipelineJob.Stop:
         return this.pipelines.stop(job.data.eventId);
       case EventPipelineJob.Sync:
+        // A rotated ingest key (POST …/ingest/:role/rotate-key) cuts the publisher still using the old one.
+        await this.ingest.revalidatePublishers(job.data.eventId);
         return this.pipelines.sync(job.data.eventId);
       case EventPipelineJob.Rehearse:
         if (!job.data.rehearsalId) throw new UnrecoverableError('rehearse job without rehearsalId');

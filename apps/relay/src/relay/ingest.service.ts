@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { EnvironmentVariables } from '@relay/config';
+import { EnvironmentVariables, safeEqual, StreamKeySecrets } from '@relay/config';
+import type { InputRole } from '@relay/contracts';
 import { RtmpIngestServer, type PublishTarget } from '@relay/media';
 import { DatabaseError } from '@relay/prisma';
 import { PipelinesService } from './pipelines.service';
@@ -16,11 +17,14 @@ export class IngestService implements OnApplicationShutdown {
   private readonly server: RtmpIngestServer;
   /** Keys accepted before, to let encoders back in while PostgreSQL is away. */
   private readonly acceptedKeys = new StreamKeyCache();
+  /** Keyed hash of the key each publishing (event, role) was let in with, to cut it when rotated. */
+  private readonly publishingWith = new Map<string, string>();
 
   constructor(
     private readonly config: EnvironmentVariables,
     private readonly repository: RelayRepository,
     private readonly pipelines: PipelinesService,
+    private readonly secrets: StreamKeySecrets,
   ) {
     this.server = new RtmpIngestServer({
       app: INGEST_APP,
@@ -50,6 +54,24 @@ export class IngestService implements OnApplicationShutdown {
     this.server.kick(target);
   }
 
+  /**
+   * Cuts a publisher of `eventId` whose stream key is no longer the ingest's key (rotated), and forgets
+   * that key, so it cannot come back in even while the database is away.
+   */
+  async revalidatePublishers(eventId: string): Promise<void> {
+    const current = await this.repository.findIngestKeyHashes(eventId);
+    for (const role of ['primary', 'backup'] as const satisfies InputRole[]) {
+      const slot = `${eventId}/${role}`;
+      const usedHash = this.publishingWith.get(slot);
+      const currentHash = current[role];
+      if (usedHash === undefined || (currentHash && safeEqual(usedHash, currentHash))) continue;
+      this.publishingWith.delete(slot);
+      this.acceptedKeys.forgetIngest(eventId, role);
+      if (this.server.kick({ eventId, role }))
+        this.logger.log(`Event ${eventId}: ${role} publisher cut, its stream key was rotated`);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.server.stop();
   }
@@ -60,8 +82,9 @@ export class IngestService implements OnApplicationShutdown {
    */
   private async authorize(streamKey: string): Promise<PublishTarget | null> {
     let found: CachedIngest | null;
+    const keyHash = this.secrets.hashIngestKey(streamKey);
     try {
-      found = await this.repository.findIngestByStreamKey(streamKey);
+      found = await this.repository.findIngestByStreamKeyHash(keyHash);
     } catch (error) {
       if (!(error instanceof DatabaseError && error.kind === 'unavailable')) throw error;
       found = this.acceptedKeys.lookup(streamKey);
@@ -76,6 +99,7 @@ export class IngestService implements OnApplicationShutdown {
     }
     if (found.role === 'backup' && !(await this.backupIngestAllowed(found.eventId))) return null;
     this.acceptedKeys.remember(streamKey, found);
+    this.publishingWith.set(`${found.eventId}/${found.role}`, keyHash);
     this.pipelines.ensure(found.eventId, found.settings);
     return { eventId: found.eventId, role: found.role };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { StreamKeySecrets } from '@relay/config';
 import {
   type BillingPlanName,
   type IngestState,
@@ -28,17 +29,31 @@ export interface PipelineConfig {
 /** The relay's reads and writes in PostgreSQL. Every method maps Prisma errors to DatabaseError. */
 @Injectable()
 export class RelayRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: StreamKeySecrets,
+  ) {}
 
-  /** The (event, role) an ingest stream key belongs to, with the event's failover settings; null if unknown. */
-  async findIngestByStreamKey(
-    streamKey: string,
+  /**
+   * The (event, role) whose ingest stream key has the keyed hash `streamKeyHash` (see
+   * StreamKeySecrets.hashIngestKey), with the event's failover settings; null if unknown.
+   */
+  async findIngestByStreamKeyHash(
+    streamKeyHash: string,
   ): Promise<{ eventId: string; role: InputRole; settings: SwitcherSettings } | null> {
     const ingest = await this.run(() =>
-      this.prisma.ingest.findUnique({ where: { streamKey }, include: { event: true } }),
+      this.prisma.ingest.findUnique({ where: { streamKeyHash }, include: { event: true } }),
     );
     if (!ingest) return null;
     return { eventId: ingest.eventId, role: ingest.role, settings: settingsOf(ingest.event) };
+  }
+
+  /** The keyed hashes of an event's current ingest stream keys, by role (absent: event deleted). */
+  async findIngestKeyHashes(eventId: string): Promise<Partial<Record<InputRole, string | null>>> {
+    const ingests = await this.run(() =>
+      this.prisma.ingest.findMany({ where: { eventId }, select: { role: true, streamKeyHash: true } }),
+    );
+    return Object.fromEntries(ingests.map((i) => [i.role, i.streamKeyHash]));
   }
 
   /** Whether the event's organization has a paid subscription whose plan includes backup ingest. */
@@ -57,6 +72,9 @@ export class RelayRepository {
   }
 
   async loadPipelineConfig(eventId: string): Promise<PipelineConfig | null> {
+    // Destination keys are stored encrypted (a row the API has not migrated yet still holds clear text).
+    const streamKeyOf = (d: { streamKey: string | null; streamKeyCipher: string | null }): string | null =>
+      d.streamKeyCipher ? this.secrets.cipher.decrypt(d.streamKeyCipher) : d.streamKey;
     const event = await this.run(() =>
       this.prisma.event.findUnique({
         where: { id: eventId },
@@ -70,8 +88,8 @@ export class RelayRepository {
       settings: settingsOf(event),
       legs: event.destinations.map((d) => ({
         destinationId: d.id,
-        publishUrl: d.streamKey ? `${d.url}/${d.streamKey}` : d.url,
-        streamKey: d.streamKey,
+        publishUrl: streamKeyOf(d) ? `${d.url}/${streamKeyOf(d)}` : d.url,
+        streamKey: streamKeyOf(d),
         policy: {
           maxBackoffMs: d.maxBackoffMs ?? event.legMaxBackoffMs,
           giveUpAfterFailures: d.giveUpAfterFailures ?? event.legGiveUpAfterFailures,

@@ -55,6 +55,12 @@ export class StreamKeyCache {
     this.entries.delete(digestOf(streamKey));
   }
 
+  /** Forgets the key of one of an event's ingests (it was rotated). */
+  forgetIngest(eventId: string, role: InputRole): void {
+    for (const [digest, entry] of this.entries)
+      if (entry.ingest.eventId === eventId && entry.ingest.role === role) this.entries.delete(digest);
+  }
+
   /** Forgets every key of an event (it was deleted). */
   forgetEvent(eventId: string): void {
     for (const [digest, entry] of this.entries)

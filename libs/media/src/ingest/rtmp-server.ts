@@ -6,6 +6,7 @@ import {
   type ResolvedIngestOptions,
   type RtmpIngestServerOptions,
 } from './rtmp-server-options';
+import { PublishRefusalThrottle } from './publish-refusal-throttle';
 import { RtmpSession, type SessionHost } from './rtmp-session';
 
 /**
@@ -49,6 +50,7 @@ export class RtmpIngestServer {
         if (this.publishers.get(key) === session) this.publishers.delete(key);
       },
       closed: (session) => this.sessions.delete(session),
+      refusals: new PublishRefusalThrottle(),
     };
   }
 

@@ -30,6 +30,7 @@ import {
   onStatus,
   StatusCode,
 } from './rtmp-replies';
+import type { PublishRefusalThrottle } from './publish-refusal-throttle';
 import type { ResolvedIngestOptions } from './rtmp-server-options';
 
 /** What a session needs from its server: options and the target → session registry. */
@@ -41,6 +42,8 @@ export interface SessionHost {
   release(target: PublishTarget, session: RtmpSession): void;
   /** The session is closed: forget it. */
   closed(session: RtmpSession): void;
+  /** Slows publishes from addresses that sent unknown stream keys. */
+  readonly refusals: PublishRefusalThrottle;
 }
 
 /**
@@ -319,6 +322,7 @@ export class RtmpSession {
   private async authorize(key: string, streamId: number): Promise<void> {
     let target: PublishTarget | null = null;
     let failed = false;
+    if (!(await this.waitOutRefusals(streamId))) return;
     try {
       target = await this.host.options.authorize(this.app, key);
     } catch (err) {
@@ -335,7 +339,7 @@ export class RtmpSession {
     }
     if (!target) {
       if (failed) this.refuse(streamId, StatusCode.PublishDenied, 'publish refused: authorizer failed');
-      else this.refuse(streamId, StatusCode.PublishBadName, 'publish refused: unknown stream key');
+      else this.refuseUnknownKey(streamId);
       return;
     }
     this.start(target, streamId);
@@ -375,6 +379,38 @@ export class RtmpSession {
       this.endPublish('unpublished');
       this.armStartTimer();
     }
+  }
+
+  /**
+   * Waits as long as the address's earlier unknown keys require (see PublishRefusalThrottle); false when
+   * the publish must not go on (refused: another one waits; or the session ended meanwhile).
+   */
+  private async waitOutRefusals(streamId: number): Promise<boolean> {
+    const address = this.socket.remoteAddress ?? '?';
+    const delayMs = this.host.refusals.delayFor(address);
+    if (delayMs === 0) return true;
+    if (!this.host.refusals.beginWait(address)) {
+      this.refuse(
+        streamId,
+        StatusCode.PublishDenied,
+        'publish refused: another publish from this address waits',
+      );
+      return false;
+    }
+    try {
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    } finally {
+      this.host.refusals.endWait(address);
+    }
+    // A publish cancelled meanwhile goes on to the usual cancel handling after the authorizer.
+    return this.state === 'authorizing';
+  }
+
+  private refuseUnknownKey(streamId: number): void {
+    const refusals = this.host.refusals.refused(this.socket.remoteAddress ?? '?');
+    const delayMs = this.host.refusals.delayFor(this.socket.remoteAddress ?? '?');
+    const slowed = delayMs > 0 ? `; ${refusals} from this address, its next publish waits ${delayMs} ms` : '';
+    this.refuse(streamId, StatusCode.PublishBadName, `publish refused: unknown stream key${slowed}`);
   }
 
   private refuse(streamId: number, code: StatusCode, why: string): void {

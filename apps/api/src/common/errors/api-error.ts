@@ -9,6 +9,8 @@ export const ApiErrorCode = {
   NotFound: 'not_found',
   Conflict: 'conflict',
   ServiceUnavailable: 'service_unavailable',
+  /** Over the API key's rate limit; `Retry-After` says when to retry. */
+  RateLimited: 'rate_limited',
   Internal: 'internal_error',
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
@@ -20,6 +22,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   service_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
   internal_error: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

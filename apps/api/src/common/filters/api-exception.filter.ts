@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { DatabaseError } from '@relay/prisma';
 import { QueueUnavailableError } from '@relay/queue';
 import type { Response } from 'express';
+import { RateLimitedError } from '../guards/api-rate-limiter';
 import { API_ERROR_STATUS, ApiError, ApiErrorCode, type ApiErrorBody } from '../errors/api-error';
 
 /** Seconds a client is asked to wait (`Retry-After`) when a dependency is away (RFC 9110, 10.2.3). */
@@ -27,6 +28,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     };
     if (error.code === ApiErrorCode.ServiceUnavailable)
       response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    if (error instanceof RateLimitedError) response.setHeader('Retry-After', error.retryAfterSeconds);
     response.status(API_ERROR_STATUS[error.code]).json(body);
   }
 

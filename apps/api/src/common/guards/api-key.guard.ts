@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Request } from 'express';
 import { ApiKeysRepository } from '../../modules/api-keys/api-keys.repository';
 import { ApiError, ApiErrorCode } from '../errors/api-error';
+import { ApiRateLimiter } from './api-rate-limiter';
 
 /** Longest Authorization header value considered (bytes); longer ones are refused unread. */
 const MAX_AUTHORIZATION_LENGTH = 512;
@@ -11,27 +12,36 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 /** A request that passed {@link ApiKeyGuard}. */
 export interface AuthenticatedRequest extends Request {
   organizationId: string;
+  apiKeyId: string;
 }
 
-/** Requires `Authorization: Bearer <api key>` and attaches the key's organization to the request. */
+/**
+ * Requires `Authorization: Bearer <api key>`, attaches the key's organization to the request and counts
+ * the request against the key's rate limit (429 with `Retry-After` over it).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly lastWrites = new Map<string, number>();
 
-  constructor(private readonly apiKeys: ApiKeysRepository) {}
+  constructor(
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly limiter: ApiRateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization ?? '';
     const match = header.length <= MAX_AUTHORIZATION_LENGTH ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const found = match ? await this.apiKeys.findOrganizationIdBySecret(match[1]!) : null;
+    const found = match ? await this.apiKeys.findBySecret(match[1]!) : null;
     if (!found) {
       throw new ApiError(
         ApiErrorCode.Unauthorized,
         'Missing or invalid API key: send Authorization: Bearer <api key>',
       );
     }
+    this.limiter.take(found.keyId);
     request.organizationId = found.organizationId;
+    request.apiKeyId = found.keyId;
     const now = Date.now();
     if (now - (this.lastWrites.get(found.keyId) ?? 0) > LAST_USED_WRITE_INTERVAL_MS) {
       this.lastWrites.set(found.keyId, now);

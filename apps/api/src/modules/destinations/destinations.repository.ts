@@ -9,7 +9,12 @@ export class DestinationsRepository {
 
   async create(
     eventId: string,
-    data: { name: string; url: string; streamKey: string | null } & Partial<DestinationLegPolicyColumns>,
+    data: {
+      name: string;
+      url: string;
+      streamKeyCipher: string | null;
+      streamKeyHint: string | null;
+    } & Partial<DestinationLegPolicyColumns>,
   ): Promise<Destination> {
     return this.run(() => this.prisma.destination.create({ data: { ...data, eventId } }));
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { secretHint, StreamKeySecrets } from '@relay/config';
 import type { DestinationJson } from '@relay/contracts';
 import { EventPipelineJob } from '@relay/queue';
 import { isUuid } from '../../common/validation/is-uuid';
@@ -19,6 +20,7 @@ export class DestinationsService {
     private readonly destinations: DestinationsRepository,
     private readonly pipeline: PipelineQueueService,
     private readonly planLimits: PlanLimitsService,
+    private readonly secrets: StreamKeySecrets,
   ) {}
 
   async create(organizationId: string, eventId: string, dto: CreateDestinationDto): Promise<DestinationJson> {
@@ -29,7 +31,9 @@ export class DestinationsService {
     const created = await this.destinations.create(eventId, {
       name: dto.name,
       url,
-      streamKey: dto.streamKey ?? null,
+      // Encrypted at rest (AES-256-GCM); only the last 4 characters are kept in clear, for display.
+      streamKeyCipher: dto.streamKey ? this.secrets.cipher.encrypt(dto.streamKey) : null,
+      streamKeyHint: dto.streamKey ? secretHint(dto.streamKey) : null,
       ...destinationLegPolicyColumns(dto.legPolicy),
     });
     await this.pipeline.request(EventPipelineJob.Sync, eventId);

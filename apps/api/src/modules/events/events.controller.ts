@@ -71,6 +71,19 @@ export class EventsController {
     return this.events.start(org, id);
   }
 
+  /** New stream key for the `primary` or `backup` ingest; the old one is refused and cut at once. */
+  @Post(':id/ingest/:role/rotate-key')
+  @RequiresJobQueue()
+  @HttpCode(200)
+  rotateKey(
+    @OrganizationId() org: string,
+    @Param('id') id: string,
+    @Param('role') role: string,
+  ): Promise<EventJson> {
+    if (role !== 'primary' && role !== 'backup') throw ApiError.notFound(`Ingest ${role.slice(0, 16)}`);
+    return this.events.rotateStreamKey(org, id, role);
+  }
+
   @Post(':id/stop')
   @RequiresJobQueue()
   @HttpCode(202)

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EventStatus } from '@relay/contracts';
+import type { EventStatus, InputRole } from '@relay/contracts';
 import { type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 import type { FailoverColumns } from './failover-settings.mapper';
+import type { StoredIngestKey } from './ingest-stream-key';
 import type { EventLegPolicyColumns } from './leg-policy.mapper';
 
 /** An event with what its JSON shows. */
@@ -20,7 +21,7 @@ export class EventsRepository {
   async create(
     organizationId: string,
     data: { name: string } & Partial<FailoverColumns> & Partial<EventLegPolicyColumns>,
-    streamKeys: { primary: string; backup: string },
+    streamKeys: { primary: StoredIngestKey; backup: StoredIngestKey },
   ): Promise<EventRecord> {
     return this.run(() =>
       this.prisma.event.create({
@@ -29,8 +30,8 @@ export class EventsRepository {
           organization: { connect: { id: organizationId } },
           ingests: {
             create: [
-              { role: 'primary', streamKey: streamKeys.primary },
-              { role: 'backup', streamKey: streamKeys.backup },
+              { role: 'primary', ...streamKeys.primary },
+              { role: 'backup', ...streamKeys.backup },
             ],
           },
         },
@@ -63,6 +64,16 @@ export class EventsRepository {
     data: { name?: string } & Partial<FailoverColumns> & Partial<EventLegPolicyColumns>,
   ): Promise<EventRecord> {
     return this.run(() => this.prisma.event.update({ where: { id }, data, include: WITH_RELATIONS }));
+  }
+
+  /** Replaces the stream key of one of the event's ingests; the old key stops matching at once. */
+  async replaceStreamKey(eventId: string, role: InputRole, key: StoredIngestKey): Promise<void> {
+    await this.run(() =>
+      this.prisma.ingest.update({
+        where: { eventId_role: { eventId, role } },
+        data: { ...key, streamKey: null },
+      }),
+    );
   }
 
   /** Deletes the event unless its status is one of `busy`; returns whether it was deleted. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EnvironmentVariables } from '@relay/config';
-import type { EventJson } from '@relay/contracts';
+import { EnvironmentVariables, secretHint, StreamKeySecrets } from '@relay/config';
+import type { EventJson, InputRole } from '@relay/contracts';
 import { EventPipelineJob } from '@relay/queue';
 import { isUuid } from '../../common/validation/is-uuid';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
@@ -12,7 +12,7 @@ import { presentEvent } from './event.presenter';
 import { failoverColumns } from './failover-settings.mapper';
 import { eventLegPolicyColumns } from './leg-policy.mapper';
 import { EventsRepository, type EventRecord } from './events.repository';
-import { generateIngestStreamKey } from './ingest-stream-key';
+import { generateIngestStreamKey, type StoredIngestKey } from './ingest-stream-key';
 
 export const EVENTS_PAGE_MAX = 100;
 
@@ -26,6 +26,7 @@ export class EventsService {
     private readonly pipeline: PipelineQueueService,
     config: EnvironmentVariables,
     private readonly planLimits: PlanLimitsService,
+    private readonly secrets: StreamKeySecrets,
   ) {
     this.ingestServerUrl = `rtmp://${config.PUBLIC_RTMP_HOST}:${config.RTMP_PORT}/live`;
   }
@@ -34,7 +35,13 @@ export class EventsService {
     return presentEvent(event, this.ingestServerUrl);
   }
 
+  /** How `streamKey` is stored: never in clear (see README "Stream keys"). */
+  private storedKey(streamKey: string): StoredIngestKey {
+    return { streamKeyHash: this.secrets.hashIngestKey(streamKey), streamKeyHint: secretHint(streamKey) };
+  }
+
   async create(organizationId: string, dto: CreateEventDto): Promise<EventJson> {
+    const keys = { primary: generateIngestStreamKey('primary'), backup: generateIngestStreamKey('backup') };
     const event = await this.events.create(
       organizationId,
       {
@@ -42,9 +49,21 @@ export class EventsService {
         ...failoverColumns(dto.failover, true),
         ...eventLegPolicyColumns(dto.legPolicy, true),
       },
-      { primary: generateIngestStreamKey('primary'), backup: generateIngestStreamKey('backup') },
+      { primary: this.storedKey(keys.primary), backup: this.storedKey(keys.backup) },
     );
-    return this.present(event);
+    return presentEvent(event, this.ingestServerUrl, keys);
+  }
+
+  /**
+   * Gives `role`'s ingest a new stream key, shown in full in the answer only. The old key is refused from
+   * now on and the relay cuts a publisher that is using it; the other role is untouched.
+   */
+  async rotateStreamKey(organizationId: string, id: string, role: InputRole): Promise<EventJson> {
+    await this.get(organizationId, id);
+    const streamKey = generateIngestStreamKey(role);
+    await this.events.replaceStreamKey(id, role, this.storedKey(streamKey));
+    await this.pipeline.request(EventPipelineJob.Sync, id);
+    return presentEvent(await this.get(organizationId, id), this.ingestServerUrl, { [role]: streamKey });
   }
 
   async list(

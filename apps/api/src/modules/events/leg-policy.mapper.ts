@@ -1,5 +1,4 @@
 import { LEG_POLICY_LIMITS, type DestinationJson, type LegPolicyJson } from '@relay/contracts';
-import { maskStreamKey } from '@relay/media';
 import type { Destination } from '@relay/prisma';
 import type { LegPolicyDto } from './dto/leg-policy.dto';
 
@@ -60,7 +59,8 @@ export function presentDestination(d: Destination, event: EventLegPolicyColumns)
     id: d.id,
     name: d.name,
     url: d.url,
-    streamKeyMasked: maskStreamKey(d.streamKey),
+    // The key is stored encrypted; its last 4 characters (none for keys of 8 or fewer) are shown.
+    streamKeyMasked: d.streamKeyCipher || d.streamKey ? `********${d.streamKeyHint ?? ''}` : null,
     state: d.state,
     restarts: d.restarts,
     lastError: d.lastError,

@@ -1,0 +1,91 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { secretHint, StreamKeySecrets } from '@relay/config';
+import { PrismaService, toDatabaseError } from '@relay/prisma';
+
+/** Rows handled per batch. */
+const BATCH = 200;
+
+/**
+ * At API start-up, moves stream keys stored by older versions out of clear text (SQL cannot compute an
+ * HMAC or AES-GCM under a secret from the environment): ingest keys become their keyed hash and hint,
+ * destination keys their ciphertext and hint; destination keys encrypted under a key id other than the
+ * current one are re-encrypted (key rotation). Idempotent: each row is rewritten only while it needs it.
+ */
+@Injectable()
+export class StreamKeyMigration implements OnApplicationBootstrap {
+  private readonly logger = new Logger('StreamKeyMigration');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: StreamKeySecrets,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const ingests = await this.hashLegacyIngestKeys();
+      const destinations = await this.encryptDestinationKeys();
+      if (ingests + destinations > 0)
+        this.logger.log(
+          `Stream keys secured: ${ingests} ingest key(s) hashed, ${destinations} destination key(s) encrypted`,
+        );
+    } catch (error) {
+      throw toDatabaseError(error);
+    }
+  }
+
+  private async hashLegacyIngestKeys(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const rows = await this.prisma.ingest.findMany({
+        where: { streamKey: { not: null } },
+        select: { id: true, streamKey: true },
+        take: BATCH,
+      });
+      for (const row of rows) {
+        const key = row.streamKey!;
+        await this.prisma.ingest.update({
+          where: { id: row.id },
+          data: {
+            streamKey: null,
+            streamKeyHash: this.secrets.hashIngestKey(key),
+            streamKeyHint: secretHint(key),
+          },
+        });
+      }
+      done += rows.length;
+      if (rows.length < BATCH) return done;
+    }
+  }
+
+  private async encryptDestinationKeys(): Promise<number> {
+    const cipher = this.secrets.cipher;
+    const current = `${cipher.currentKeyId}:`;
+    let done = 0;
+    for (;;) {
+      const rows = await this.prisma.destination.findMany({
+        where: {
+          OR: [
+            { streamKey: { not: null } },
+            {
+              AND: [
+                { streamKeyCipher: { not: null } },
+                { NOT: { streamKeyCipher: { startsWith: current } } },
+              ],
+            },
+          ],
+        },
+        select: { id: true, streamKey: true, streamKeyCipher: true },
+        take: BATCH,
+      });
+      for (const row of rows) {
+        const key = row.streamKey ?? cipher.decrypt(row.streamKeyCipher!);
+        await this.prisma.destination.update({
+          where: { id: row.id },
+          data: { streamKey: null, streamKeyCipher: cipher.encrypt(key), streamKeyHint: secretHint(key) },
+        });
+      }
+      done += rows.length;
+      if (rows.length < BATCH) return done;
+    }
+  }
+}

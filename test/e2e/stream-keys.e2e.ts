@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { EventJson } from '@relay/contracts';
+import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
+import { waitFor } from '../utils/processes';
+import { killAllPublishers, startFfmpegPublisher, type Publisher } from '../utils/publishers';
+import { startRelayStack, type RelayStack } from '../utils/relay-stack';
+
+const DESTINATION_KEY = `dest-secret-${randomBytes(12).toString('hex')}`;
+
+describe('Stream-key security', { timeout: 120_000 }, () => {
+  let stack: RelayStack;
+  let destination: TestNginxRtmp;
+  let created: EventJson;
+  /** Every stream key the test has seen in full: none may appear in logs or the database dump. */
+  const secrets: string[] = [DESTINATION_KEY];
+  const publishers: Publisher[] = [];
+  const publish = (url: string, maxDurationSec = 60): Publisher => {
+    const p = startFfmpegPublisher({ url, width: 320, height: 240, fps: 25, gopFrames: 25, maxDurationSec });
+    publishers.push(p);
+    return p;
+  };
+  const getEvent = async (): Promise<EventJson> =>
+    (await stack.request<EventJson>('GET', `/v1/events/${created.id}`)).body;
+
+  before(async () => {
+    stack = await startRelayStack();
+    destination = await startNginxRtmp();
+    const response = await stack.request<EventJson>('POST', '/v1/events', { name: 'Keys' });
+    assert.equal(response.status, 201);
+    created = response.body;
+    secrets.push(created.ingest.primary.streamKey, created.ingest.backup.streamKey);
+    const added = await stack.request('POST', `/v1/events/${created.id}/destinations`, {
+      name: 'nginx',
+      url: destination.url,
+      streamKey: DESTINATION_KEY,
+    });
+    assert.equal(added.status, 201);
+  });
+
+  after(async () => {
+    for (const p of publishers) p.kill();
+    killAllPublishers();
+    await destination?.remove();
+    await stack?.stop();
+  });
+
+  it('shows ingest keys in full only when created; elsewhere masked to the last 4 characters', async () => {
+    for (const role of ['primary', 'backup'] as const) {
+      assert.equal(created.ingest[role].streamKeyShown, true);
+      assert.ok(created.ingest[role].streamKey.length >= 43);
+    }
+    const event = await getEvent();
+    const json = JSON.stringify(event);
+    for (const role of ['primary', 'backup'] as const) {
+      const full = created.ingest[role].streamKey;
+      assert.equal(event.ingest[role].streamKeyShown, false);
+      assert.equal(event.ingest[role].streamKey, `********${full.slice(-4)}`);
+      assert.ok(!json.includes(full), `${role} key not in GET /v1/events/:id`);
+    }
+    assert.equal(event.destinations[0]!.streamKeyMasked, `********${DESTINATION_KEY.slice(-4)}`);
+    assert.ok(!json.includes(DESTINATION_KEY));
+  });
+
+  it('rotate-key cuts the old key at once, leaves the other role alone, and the new key works', async () => {
+    assert.equal((await stack.request('POST', `/v1/events/${created.id}/start`)).status, 202);
+    const primary = publish(created.ingest.primary.url);
+    const backup = publish(created.ingest.backup.url);
+    await waitFor(
+      async () => {
+        const e = await getEvent();
+        return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
+      },
+      { timeoutMs: 20_000, message: 'both inputs live' },
+    );
+    // The destination got the program: its key was decrypted for the leg.
+    await waitFor(() => destination.recordings().some((f) => f.includes(DESTINATION_KEY)), {
+      timeoutMs: 20_000,
+      message: 'destination receives the program under its stream key',
+    });
+
+    const rotated = await stack.request<EventJson>(
+      'POST',
+      `/v1/events/${created.id}/ingest/primary/rotate-key`,
+    );
+    assert.equal(rotated.status, 200);
+    const newKey = rotated.body.ingest.primary.streamKey;
+    secrets.push(newKey);
+    assert.equal(rotated.body.ingest.primary.streamKeyShown, true);
+    assert.notEqual(newKey, created.ingest.primary.streamKey);
+    assert.equal(rotated.body.ingest.backup.streamKeyShown, false);
+
+    const exit = await Promise.race([
+      primary.exited,
+      new Promise<null>((r) => setTimeout(() => r(null), 15_000)),
+    ]);
+    assert.ok(exit, 'the publisher on the old primary key is cut');
+    const retry = publish(created.ingest.primary.url, 10);
+    const retryExit = await Promise.race([
+      retry.exited,
+      new Promise<null>((r) => setTimeout(() => r(null), 15_000)),
+    ]);
+    assert.ok(retryExit, 'a publish on the old key is refused');
+    assert.equal((await getEvent()).ingest.primary.state, 'offline');
+    assert.equal((await getEvent()).ingest.backup.state, 'live', 'the backup publisher is untouched');
+    assert.equal(backup.pid !== undefined && (await isRunning(backup)), true);
+
+    publish(rotated.body.ingest.primary.url);
+    await waitFor(async () => (await getEvent()).ingest.primary.state === 'live', {
+      timeoutMs: 20_000,
+      message: 'primary live again on the new key',
+    });
+    assert.equal((await stack.request('POST', `/v1/events/${created.id}/stop`)).status, 202);
+    for (const p of publishers) p.kill();
+  });
+
+  it('slows down and logs wrong stream keys from one address, never the key', async () => {
+    const server = `rtmp://127.0.0.1:${stack.rtmpPort}/live`;
+    const timesMs: number[] = [];
+    const wrong: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const key = `p_wrong${i}${randomBytes(16).toString('base64url')}`;
+      wrong.push(key);
+      const startedAt = Date.now();
+      await publish(`${server}/${key}`, 20).exited;
+      timesMs.push(Date.now() - startedAt);
+    }
+    console.log(`wrong-key publish answered after (ms): ${timesMs.join(', ')}`);
+    // Three answered at once, then 0.5, 1, 2, 4 s of added wait.
+    assert.ok(timesMs[6]! - timesMs[0]! >= 3_000, `the 7th wrong key waits longer: ${timesMs.join(', ')} ms`);
+    const logs = stack.logs().join('\n');
+    assert.match(logs, /unknown stream key; \d+ from this address, its next publish waits \d+ ms/);
+    for (const key of wrong) assert.ok(!logs.includes(key.slice(2)), 'a wrong key is never logged');
+  });
+
+  it('keeps every stream key out of the logs', () => {
+    const logs = stack.logs().join('\n');
+    for (const secret of secrets)
+      assert.ok(!logs.includes(secret), `a stream key ending ${secret.slice(-4)} was logged`);
+  });
+
+  it('keeps ingest and destination stream keys out of a database dump', () => {
+    const dump = execFileSync('pg_dump', ['--data-only', stack.databaseUrl], { encoding: 'utf8' });
+    assert.match(dump, /COPY public\.ingests/);
+    for (const secret of secrets)
+      assert.ok(!dump.includes(secret), `a stream key ending ${secret.slice(-4)} is in the dump`);
+    assert.ok(!dump.includes(stack.apiKey), 'the API key is stored as a hash only');
+  });
+});
+
+async function isRunning(p: Publisher): Promise<boolean> {
+  return await Promise.race([
+    p.exited.then(() => false),
+    new Promise<boolean>((r) => setTimeout(() => r(true), 10)),
+  ]);
+}
