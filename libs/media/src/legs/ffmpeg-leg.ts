@@ -95,11 +95,15 @@ export class FfmpegLeg implements OutboundLeg {
       // first 2 s of a 4 s stream were missing at the destination).
       .inputOptions(['-hide_banner', '-f', 'flv'])
       .output(this.options.url)
+      // Audio and video only: a script-data tag after the start (onMetaData at a non-zero DTS, onCuePoint)
+      // would become a data stream that ffmpeg's muxer waits for, holding the output up to 10 s.
       .outputOptions([
         '-c',
         'copy',
         '-map',
-        '0',
+        '0:v?',
+        '-map',
+        '0:a?',
         '-f',
         isSrt ? 'mpegts' : 'flv',
         ...(isSrt ? [] : ['-flvflags', 'no_duration_filesize']),
