@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
-import { waitFor } from '../utils/processes';
+import { freePort } from '../utils/ports';
+import { spawnProcess, waitFor } from '../utils/processes';
+import { Client } from 'pg';
 import { killAllPublishers, startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
@@ -114,6 +117,68 @@ describe('Stream-key security', { timeout: 120_000 }, () => {
     });
     assert.equal((await stack.request('POST', `/v1/events/${created.id}/stop`)).status, 202);
     for (const p of publishers) p.kill();
+  });
+
+  it('hashes and encrypts keys older versions stored in clear at API start-up, and re-encrypts on rotation', async () => {
+    const legacyIngest = `b_legacy_${randomBytes(16).toString('hex')}`;
+    const legacyDestination = `legacy-destination-${randomBytes(8).toString('hex')}`;
+    secrets.push(legacyIngest, legacyDestination);
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `UPDATE ingests SET stream_key = $1, stream_key_hash = NULL, stream_key_hint = NULL WHERE event_id = $2 AND role = 'backup'`,
+        [legacyIngest, created.id],
+      );
+      await db.query(
+        `UPDATE destinations SET stream_key = $1, stream_key_cipher = NULL, stream_key_hint = NULL WHERE event_id = $2`,
+        [legacyDestination, created.id],
+      );
+      // A second API process starting with a new encryption key first (the documented rotation).
+      const port = await freePort();
+      const rotatedKeys = `k2:${randomBytes(32).toString('base64')},${stack.env.DESTINATION_KEY_ENCRYPTION_KEYS}`;
+      const api = spawnProcess('node', [join(__dirname, '../../apps/api/src/main.js')], {
+        name: 'api-upgrade',
+        env: { ...stack.env, PORT: String(port), DESTINATION_KEY_ENCRYPTION_KEYS: rotatedKeys },
+      });
+      try {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, {
+          timeoutMs: 20_000,
+        });
+        const ingest = await db.query<{ stream_key: string | null; stream_key_hash: string | null }>(
+          `SELECT stream_key, stream_key_hash FROM ingests WHERE event_id = $1 AND role = 'backup'`,
+          [created.id],
+        );
+        assert.equal(ingest.rows[0]!.stream_key, null);
+        assert.ok(ingest.rows[0]!.stream_key_hash);
+        const destinations = await db.query<{ stream_key: string | null; stream_key_cipher: string }>(
+          `SELECT stream_key, stream_key_cipher FROM destinations WHERE event_id = $1`,
+          [created.id],
+        );
+        assert.equal(destinations.rows[0]!.stream_key, null);
+        assert.match(destinations.rows[0]!.stream_key_cipher, /^k2:/);
+        assert.ok(!api.lines().join('\n').includes(legacyDestination));
+      } finally {
+        await api.stop();
+      }
+    } finally {
+      await db.end();
+    }
+    const event = await getEvent();
+    assert.equal(event.ingest.backup.streamKey, `********${legacyIngest.slice(-4)}`);
+    assert.equal(event.destinations[0]!.streamKeyMasked, `********${legacyDestination.slice(-4)}`);
+    // The relay finds the migrated key by its keyed hash.
+    const before = stack.relay.lines().length;
+    const p = publish(`rtmp://127.0.0.1:${stack.rtmpPort}/live/${legacyIngest}`, 20);
+    await waitFor(
+      () =>
+        stack.relay
+          .lines()
+          .slice(before)
+          .some((l) => /publish started.*"role":"backup"/.test(l)),
+      { timeoutMs: 15_000, message: 'the migrated backup key is accepted' },
+    );
+    p.kill();
   });
 
   it('slows down and logs wrong stream keys from one address, never the key', async () => {
