@@ -43,4 +43,13 @@ describe('StreamKeyCache', () => {
     cache.forgetEvent('e1');
     assert.equal(cache.size, 1);
   });
+
+  it("forgets a rotated key of one role and keeps the other role's", () => {
+    const cache = new StreamKeyCache();
+    cache.remember('old-primary', ingest('e1'));
+    cache.remember('backup', { eventId: 'e1', role: 'backup', settings });
+    cache.forgetIngest('e1', 'primary');
+    assert.equal(cache.lookup('old-primary'), null);
+    assert.equal(cache.lookup('backup')?.role, 'backup');
+  });
 });
