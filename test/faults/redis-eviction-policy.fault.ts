@@ -6,6 +6,7 @@ import { freePort } from '../utils/ports';
 import { startPostgres, type PostgresServer } from '../utils/postgres';
 import { spawnProcess, waitFor, type ManagedProcess } from '../utils/processes';
 import { startRedis, type TestRedis } from '../utils/redis';
+import { testSecretsEnv } from '../utils/relay-stack';
 
 /** The compiled tree this file runs from (dist/): test/faults → ../.. */
 const BUILD_ROOT = join(__dirname, '..', '..');
@@ -27,6 +28,7 @@ describe('fault: a Redis that evicts keys is refused at start-up', { timeout: 90
       PORT: String(await freePort()),
       RTMP_PORT: String(await freePort()),
       BIND_HOST: '127.0.0.1',
+      ...testSecretsEnv(),
     };
   });
 

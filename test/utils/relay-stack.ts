@@ -39,6 +39,14 @@ export interface RelayStack {
   stop(): Promise<void>;
 }
 
+/** Fresh random values for the secrets the apps require (ingest-key HMAC, destination-key encryption). */
+export function testSecretsEnv(): NodeJS.ProcessEnv {
+  return {
+    INGEST_KEY_HMAC_SECRET: randomBytes(32).toString('hex'),
+    DESTINATION_KEY_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
+  };
+}
+
 /**
  * Starts PostgreSQL, Redis, then `node dist/apps/api/src/main.js` and `node dist/apps/relay/src/main.js`
  * with the environment README documents, on free loopback ports. Resolves once /healthz answers and the
@@ -58,8 +66,7 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
     BIND_HOST: '127.0.0.1',
     PUBLIC_RTMP_HOST: '127.0.0.1',
     RELAY_BOOTSTRAP_API_KEY: apiKey,
-    INGEST_KEY_HMAC_SECRET: randomBytes(32).toString('hex'),
-    DESTINATION_KEY_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
+    ...testSecretsEnv(),
     LEG_RESTART_MIN_DELAY_MS: '300',
     ...env,
   };
