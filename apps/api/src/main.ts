@@ -10,6 +10,7 @@ import { ApiModule } from './api.module';
 import { installGracefulShutdown } from './common/shutdown/graceful-shutdown';
 import { createValidationPipe } from './common/validation/validation-pipe';
 import { ApiKeysRepository } from './modules/api-keys/api-keys.repository';
+import { setupOpenApi } from './openapi/setup-openapi';
 
 /** prisma/migrations of the checkout or image this file runs from (dist/apps/api/src or apps/api/src). */
 function findMigrationsDir(): string {
@@ -34,6 +35,7 @@ async function bootstrap(): Promise<void> {
     rawBody: true,
   });
   app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app);
   installGracefulShutdown(app, { drainTimeoutMs: 10_000, closeTimeoutMs: 5_000, logger });
   if (config.RELAY_BOOTSTRAP_API_KEY)
     await app.get(ApiKeysRepository).ensureBootstrapKey(config.RELAY_BOOTSTRAP_API_KEY);

@@ -9,14 +9,29 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { OrganizationId } from '../../common/decorators/organization-id.decorator';
 import { RequiresJobQueue } from '../../common/decorators/requires-job-queue.decorator';
 import { ApiKeyGuard } from '../../common/guards/api-key.guard';
+import { ApiErrors } from '../../openapi/api-error.schema';
+import {
+  BillingStatusSchema,
+  StripeSessionSchema,
+  StripeWebhookAckSchema,
+} from '../../openapi/resources.schema';
 import { BillingService, type BillingStatusJson } from './billing.service';
 import { CheckoutSessionDto, PortalSessionDto } from './dto/billing-session.dto';
 import { StripeWebhookService } from './stripe-webhook.service';
 
+@ApiTags('billing')
 @Controller('v1/billing')
 export class BillingController {
   constructor(
@@ -25,12 +40,20 @@ export class BillingController {
   ) {}
 
   /** The organization's plan and its limits. */
+  @ApiOperation({ summary: "The organization's plan and its limits" })
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: BillingStatusSchema })
+  @ApiErrors(401, 429)
   @Get()
   @UseGuards(ApiKeyGuard)
   status(@OrganizationId() org: string): Promise<BillingStatusJson> {
     return this.billing.status(org);
   }
 
+  @ApiOperation({ summary: 'Open a Stripe Checkout session to subscribe to a plan' })
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: StripeSessionSchema })
+  @ApiErrors(400, 401, 409, 429, 503)
   @Post('checkout-session')
   @UseGuards(ApiKeyGuard)
   checkout(
@@ -40,6 +63,10 @@ export class BillingController {
     return this.billing.checkout(org, body.plan, body.successUrl, body.cancelUrl);
   }
 
+  @ApiOperation({ summary: 'Open a Stripe customer portal session' })
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: StripeSessionSchema })
+  @ApiErrors(400, 401, 404, 429, 503)
   @Post('portal-session')
   @UseGuards(ApiKeyGuard)
   portal(
@@ -50,6 +77,10 @@ export class BillingController {
   }
 
   /** Stripe's webhook endpoint: authenticated by its signature over the raw body, not by an API key. */
+  @ApiOperation({ summary: "Stripe's webhook endpoint, authenticated by its signature over the raw body" })
+  @ApiHeader({ name: 'stripe-signature', required: true })
+  @ApiOkResponse({ type: StripeWebhookAckSchema })
+  @ApiErrors(400, 503)
   @Post('webhook')
   @HttpCode(200)
   @RequiresJobQueue()

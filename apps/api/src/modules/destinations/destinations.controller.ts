@@ -1,17 +1,34 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { DestinationJson } from '@relay/contracts';
 import { OrganizationId } from '../../common/decorators/organization-id.decorator';
 import { RequiresJobQueue } from '../../common/decorators/requires-job-queue.decorator';
 import { ApiKeyGuard } from '../../common/guards/api-key.guard';
+import { ApiErrors } from '../../openapi/api-error.schema';
+import { DestinationSchema } from '../../openapi/event.schema';
 import { CreateDestinationDto } from './dto/create-destination.dto';
 import { UpdateDestinationDto } from './dto/update-destination.dto';
 import { DestinationsService } from './destinations.service';
 
+@ApiTags('destinations')
+@ApiBearerAuth()
+@ApiErrors(401, 404, 429, 503)
 @Controller('v1/events/:eventId/destinations')
 @UseGuards(ApiKeyGuard)
 export class DestinationsController {
   constructor(private readonly destinations: DestinationsService) {}
 
+  @ApiOperation({ summary: 'Add a destination (an RTMP/RTMPS platform) to the event' })
+  @ApiCreatedResponse({ type: DestinationSchema })
+  @ApiErrors(400, 402, 409)
   @Post()
   @RequiresJobQueue()
   create(
@@ -22,6 +39,9 @@ export class DestinationsController {
     return this.destinations.create(org, eventId, body);
   }
 
+  @ApiOperation({ summary: 'Rename a destination or change its leg policy overrides' })
+  @ApiOkResponse({ type: DestinationSchema })
+  @ApiErrors(400)
   @Patch(':destinationId')
   @RequiresJobQueue()
   update(
@@ -34,6 +54,9 @@ export class DestinationsController {
   }
 
   /** Starts the destination's leg again now, its failures forgotten; 409 when the event is not on air. */
+  @ApiOperation({ summary: "Start the destination's leg again now, its failures forgotten" })
+  @ApiAcceptedResponse({ type: DestinationSchema })
+  @ApiErrors(409)
   @Post(':destinationId/retry')
   @HttpCode(202)
   @RequiresJobQueue()
@@ -45,6 +68,8 @@ export class DestinationsController {
     return this.destinations.retry(org, eventId, destinationId);
   }
 
+  @ApiOperation({ summary: 'Remove a destination (its leg is closed)' })
+  @ApiNoContentResponse({ description: 'Removed' })
   @Delete(':destinationId')
   @HttpCode(204)
   @RequiresJobQueue()

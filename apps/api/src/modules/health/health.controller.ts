@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrismaService } from '@relay/prisma';
 import { RedisAvailability } from '@relay/queue';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
+import { ApiErrors } from '../../openapi/api-error.schema';
+import { HealthSchema, ReadinessSchema } from '../../openapi/resources.schema';
 
 /** What /readyz reports when every dependency answers. */
 export interface ReadinessJson {
@@ -11,6 +14,7 @@ export interface ReadinessJson {
 }
 
 /** Liveness and readiness probes. No auth. */
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
@@ -22,6 +26,8 @@ export class HealthController {
    * Liveness: answers once the API serves (migrations applied, HTTP listening), whatever its dependencies
    * do; restarting the API would not bring a database back.
    */
+  @ApiOperation({ summary: 'Liveness: the API serves' })
+  @ApiOkResponse({ type: HealthSchema })
   @Get('healthz')
   health(): { status: 'ok' } {
     return { status: 'ok' };
@@ -31,6 +37,9 @@ export class HealthController {
    * Readiness: 200 when PostgreSQL answers `SELECT 1` within 2 s and Redis is connected; otherwise 503
    * `service_unavailable` naming what is away (a load balancer stops sending traffic, an operator sees why).
    */
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
+  @ApiOkResponse({ type: ReadinessSchema })
+  @ApiErrors(503)
   @Get('readyz')
   async ready(): Promise<ReadinessJson> {
     const away: string[] = [];

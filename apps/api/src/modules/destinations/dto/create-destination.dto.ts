@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsNotEmpty,
@@ -40,16 +41,22 @@ export class IsPublishUrl implements ValidatorConstraintInterface {
 
 /** Body of `POST /v1/events/:id/destinations`. */
 export class CreateDestinationDto {
+  @ApiProperty({ example: 'YouTube', maxLength: 200 })
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(200)
   name!: string;
 
+  @ApiProperty({
+    example: 'rtmp://a.rtmp.youtube.com/live2',
+    description: 'rtmp:// or rtmps:// with a host and an application',
+  })
   @IsString({ message: 'url must be a string' })
   @MaxLength(1024)
   @Validate(IsPublishUrl)
   url!: string;
 
+  @ApiPropertyOptional({ example: 'abcd-efgh-ijkl-mnop', description: 'Stored encrypted; answered masked' })
   @IsOptional()
   @IsString({ message: 'streamKey must be a string' })
   @MaxLength(512)
@@ -57,6 +64,7 @@ export class CreateDestinationDto {
   streamKey?: string;
 
   /** Overrides of the event's leg supervision policy for this destination. */
+  @ApiPropertyOptional({ type: LegPolicyDto })
   @IsOptional()
   @IsObject({ message: 'legPolicy must be an object' })
   @ValidateNested()

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { LegPolicyDto } from '../../events/dto/leg-policy.dto';
@@ -7,12 +8,14 @@ import { LegPolicyDto } from '../../events/dto/leg-policy.dto';
  * event's value for this destination and `null` goes back to the event's value.
  */
 export class UpdateDestinationDto {
+  @ApiPropertyOptional({ example: 'YouTube (main)', maxLength: 200 })
   @IsOptional()
   @IsString({ message: 'name must be a string' })
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(200)
   name?: string;
 
+  @ApiPropertyOptional({ type: LegPolicyDto, description: 'null in a field goes back to the event value' })
   @IsOptional()
   @IsObject({ message: 'legPolicy must be an object' })
   @ValidateNested()

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { LEG_POLICY_LIMITS } from '@relay/contracts';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -9,6 +10,13 @@ const limits = LEG_POLICY_LIMITS;
  * destination, `null` means the event's value; on an event it is ignored.
  */
 export class LegPolicyDto {
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 30_000,
+    minimum: limits.maxBackoffMs.min,
+    maximum: limits.maxBackoffMs.max,
+  })
   @IsOptional()
   @IsInt({ message: 'legPolicy.maxBackoffMs must be an integer (ms)' })
   @Min(limits.maxBackoffMs.min, {
@@ -19,6 +27,13 @@ export class LegPolicyDto {
   })
   maxBackoffMs?: number | null;
 
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 10,
+    minimum: limits.giveUpAfterFailures.min,
+    maximum: limits.giveUpAfterFailures.max,
+  })
   @IsOptional()
   @IsInt({ message: 'legPolicy.giveUpAfterFailures must be an integer (0: never give up)' })
   @Min(limits.giveUpAfterFailures.min, {
@@ -29,6 +44,13 @@ export class LegPolicyDto {
   })
   giveUpAfterFailures?: number | null;
 
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 600_000,
+    minimum: limits.giveUpWindowMs.min,
+    maximum: limits.giveUpWindowMs.max,
+  })
   @IsOptional()
   @IsInt({ message: 'legPolicy.giveUpWindowMs must be an integer (ms)' })
   @Min(limits.giveUpWindowMs.min, {
