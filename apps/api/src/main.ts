@@ -2,10 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
-import { applyMigrations } from '@relay/prisma';
+import { applyMigrations, findMigrationsDir } from '@relay/prisma';
 import { assertRedisFitForQueues, RedisStartupError } from '@relay/queue';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { ApiModule } from './api.module';
 import { installGracefulShutdown } from './common/shutdown/graceful-shutdown';
 import { createValidationPipe } from './common/validation/validation-pipe';
@@ -13,20 +11,12 @@ import { ApiKeysRepository } from './modules/api-keys/api-keys.repository';
 import { setupOpenApi } from './openapi/setup-openapi';
 
 /** prisma/migrations of the checkout or image this file runs from (dist/apps/api/src or apps/api/src). */
-function findMigrationsDir(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'prisma', 'migrations');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(`prisma/migrations not found above ${__dirname}`);
-}
-
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Api');
   // Before anything else: a Redis that evicts keys would lose jobs later, silently.
   await assertRedisFitForQueues(config.REDIS_URL, { logger: new Logger('Redis') });
-  await applyMigrations(config.DATABASE_URL, findMigrationsDir(), new Logger('Migrations'));
+  await applyMigrations(config.DATABASE_URL, findMigrationsDir(__dirname), new Logger('Migrations'));
 
   const app = await NestFactory.create(ApiModule.forRoot(config), {
     logger: levelsFrom(config.LOG_LEVEL),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
+import { applyMigrations, findMigrationsDir, MigrationError } from '@relay/prisma';
 import { assertRedisFitForQueues, RedisAvailability, RedisStartupError } from '@relay/queue';
 import { IngestService } from './relay/ingest.service';
 import { reapOrphanLegs } from './relay/orphan-legs';
@@ -13,6 +14,9 @@ async function bootstrap(): Promise<void> {
   process.title = 'restream-relay';
   // Before anything else: a Redis that evicts keys would lose jobs later, silently.
   await assertRedisFitForQueues(config.REDIS_URL, { logger: new Logger('Redis') });
+  // The relay may start before the API on a new database: whichever comes first migrates it, under
+  // Prisma's advisory lock, and the other finds it current.
+  await applyMigrations(config.DATABASE_URL, findMigrationsDir(__dirname), new Logger('Migrations'));
   const app = await NestFactory.createApplicationContext(RelayModule.forRoot(config), {
     logger: (['error', 'warn', 'log', 'debug'] as const).slice(
       0,
@@ -32,8 +36,9 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // Config and Redis errors say what to fix; anything else gets its stack, never the environment.
-  const known = error instanceof ConfigError || error instanceof RedisStartupError;
+  // Config, Redis and migration errors say what to fix; anything else gets its stack, never the environment.
+  const known =
+    error instanceof ConfigError || error instanceof RedisStartupError || error instanceof MigrationError;
   process.stderr.write(`${known ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -287,4 +288,18 @@ async function applyOne(client: Client, folder: MigrationFolder, logger?: Migrat
       { cause },
     );
   }
+}
+
+/**
+ * The `prisma/migrations` folder of the checkout or image a compiled app runs from: the first one found
+ * walking up from `fromDir` (pass `__dirname`).
+ *
+ * @throws Error naming `fromDir` when no folder above it has `prisma/migrations`.
+ */
+export function findMigrationsDir(fromDir: string): string {
+  for (let dir = fromDir; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`prisma/migrations not found above ${fromDir}`);
 }
