@@ -23,7 +23,7 @@ export interface SwitchPlacement {
  * `maxDriftMs` of the wall clock across switches.
  *
  * program DTS = input DTS + offset. At a switch the offset is set so the new input starts one frame
- * interval after the last program tag. Video DTS stays strictly increasing and audio non-decreasing
+ * interval after the last program tag. Video and audio DTS each stay strictly increasing
  * (FLV spec E.4.1 Timestamp). Composition times (E.4.3.1) are never touched, so PTS - DTS holds.
  *
  * Drift: switches add wall-clock time without media (loss detection, keyframe waits), and GOP replays
@@ -136,7 +136,9 @@ export class ProgramTimeline {
       }
       this.lastVideoTs = ts;
     } else if (tag.type === FlvTagType.Audio && !isAudioSequenceHeader(tag)) {
-      if (ts < this.lastAudioTs) ts = this.lastAudioTs;
+      // Strictly increasing like video: muxers downstream (ffmpeg legs, platforms transmuxing to MP4/HLS)
+      // reject two audio packets with one DTS, which a clamp to the switch floor would otherwise make.
+      if (ts <= this.lastAudioTs) ts = this.lastAudioTs + 1;
       this.lastAudioTs = ts;
     }
     if (ts > this.lastTs) this.lastTs = ts;
