@@ -4,7 +4,7 @@
 #
 #   scripts/install-deps.sh [--no-build]
 #
-# - Debian packages (ffmpeg, redis, nginx with the RTMP module, GStreamer, PostgreSQL) only when missing;
+# - Debian packages (ffmpeg, redis, nginx with the RTMP module, GStreamer, PostgreSQL, Chromium) only when missing;
 #   `apt-get update` only then. A PostgreSQL already on PATH (initdb, pg_ctl, postgres) counts as present.
 # - `npm ci` when node_modules is missing or package-lock.json is newer than the last install.
 # - `npm run prisma:generate`, then `npm run build` (skipped with --no-build).
@@ -89,6 +89,8 @@ done
 postgres_present || missing+=(postgresql)
 # The slate card's font (libs/media/src/slate); without it the slate is a plain card.
 pkg_installed fonts-dejavu-core || missing+=(fonts-dejavu-core)
+# The dashboard test drives a real headless Chromium through playwright-core (test/e2e/dashboard).
+command -v chromium >/dev/null || missing+=(chromium)
 
 if ((${#missing[@]} > 0)); then
   if ((${#sudo[@]} > 0)) && ! command -v sudo >/dev/null; then
