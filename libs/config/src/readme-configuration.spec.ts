@@ -47,11 +47,14 @@ describe('README Configuration', () => {
   });
 
   it('states each default as the schema applies it', () => {
-    const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
+    const defaults = new EnvironmentVariables() as unknown as Record<
+      string,
+      string | number | boolean | undefined
+    >;
     for (const name of declared) {
       const raw = defaults[name];
       if (raw === undefined) continue;
-      const value = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+      const value = String(raw);
       const cell = documented.get(name) ?? '';
       assert.ok(cell.includes(`\`${value}\``), `${name}: README default "${cell}", schema ${value}`);
     }
