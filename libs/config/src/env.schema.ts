@@ -77,6 +77,13 @@ export class EnvironmentVariables {
   @Max(65535)
   RTMP_PORT = 1935;
 
+  /** HTTP port of the relay's /metrics, /healthz and /readyz (bound on BIND_HOST). Default 3001. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(0)
+  @Max(65535)
+  RELAY_HTTP_PORT = 3001;
+
   /** Host name encoders use to reach the ingest, shown in `ingest.*.serverUrl`. */
   @IsString()
   @Matches(/^[A-Za-z0-9.:[\]-]{1,253}$/, { message: 'must be a host name or IP address' })

@@ -42,6 +42,11 @@ export class IngestService implements OnApplicationShutdown {
     });
   }
 
+  /** Whether the RTMP port is bound and accepting connections. */
+  get listening(): boolean {
+    return this.server.currentState === 'listening';
+  }
+
   /** Starts listening on RTMP_PORT; resolves with the bound port. */
   async listen(): Promise<number> {
     const port = await this.server.start(this.config.RTMP_PORT, this.config.BIND_HOST);

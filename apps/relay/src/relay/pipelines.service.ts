@@ -88,6 +88,11 @@ export class PipelinesService implements OnApplicationShutdown {
     return this.pipelines.get(eventId);
   }
 
+  /** Every pipeline this relay runs now (read-only use: metrics). */
+  all(): EventPipeline[] {
+    return [...this.pipelines.values()];
+  }
+
   /** Ids of the events with a publisher on this relay now. */
   eventIdsWithInputs(): string[] {
     return [...this.pipelines].filter(([, pipeline]) => pipeline.hasInputs).map(([eventId]) => eventId);

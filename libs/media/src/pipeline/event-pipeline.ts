@@ -8,7 +8,7 @@ import { InputMediaStats } from '../probe/media-stats';
 import type { SlateClipCache } from '../slate/slate-clip-cache';
 import { FailoverSwitcher } from '../switcher/failover-switcher';
 import { ProgramOutput } from '../switcher/program-output';
-import type { InputRates, SwitcherSettings } from '../switcher/switcher-types';
+import type { InputRates, SwitcherSettings, SwitchKind } from '../switcher/switcher-types';
 import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
 import { ProgramSlate, type SlateStart } from './program-slate';
 
@@ -76,6 +76,10 @@ export class EventPipeline {
   private readonly ticker: NodeJS.Timeout;
   private readonly mediaReporter: NodeJS.Timeout;
   private readonly slate: ProgramSlate | null;
+  /** Switches of the program since the pipeline was created, by kind (for metrics). */
+  private readonly switchCounts: Record<SwitchKind, number> = { failover: 0, failback: 0, resume: 0 };
+  /** Wall clock (ms) when the program last went on air; null while off air. */
+  private liveSinceMs: number | null = null;
   private readonly media: Record<InputRole, { stats: InputMediaStats; sessions: number; reported: string }> =
     {
       primary: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
@@ -100,6 +104,7 @@ export class EventPipeline {
           for (const o of this.observers) o.inputStateChanged?.(role, state, reason);
         },
         switched: (decision) => {
+          this.switchCounts[decision.kind]++;
           this.slate?.inputReturned(decision.to);
           listener.switched(eventId, decision, this.started);
           for (const o of this.observers) o.switched?.(decision);
@@ -164,6 +169,21 @@ export class EventPipeline {
       this.reportMediaOf(role, info);
       if (this.switcher.activeInput === role) this.slate?.prepare(info);
     }
+  }
+
+  /** What is probed of an input's media now (bitrates over the last ~5 s); tracks are null until seen. */
+  inputMedia(role: InputRole): InputMediaInfo {
+    return this.mediaOf(role);
+  }
+
+  /** Program switches since the pipeline was created, by kind (failover, failback, resume). */
+  get switches(): Readonly<Record<SwitchKind, number>> {
+    return this.switchCounts;
+  }
+
+  /** Wall clock (ms since epoch) when the program last went on air, or null while off air. */
+  get liveSince(): number | null {
+    return this.liveSinceMs;
   }
 
   private mediaOf(role: InputRole): InputMediaInfo {
@@ -269,6 +289,9 @@ export class EventPipeline {
       state: slot.leg.state,
       run: slot.run,
       bytesWritten: slot.bytesBefore + slot.leg.bytesWritten,
+      destinationHost: hostOf(slot.spec.publishUrl),
+      gaveUp: slot.gaveUp,
+      liveSince: slot.liveSince,
     }));
   }
 
@@ -286,6 +309,7 @@ export class EventPipeline {
     this.slate?.close('stopped', 'the event was stopped');
     this.started = false;
     this.announcedLive = false;
+    this.liveSinceMs = null;
     await Promise.all([...this.legs.values()].map((slot) => this.closeLeg(slot)));
   }
 
@@ -331,6 +355,7 @@ export class EventPipeline {
   private goLiveIfReady(): void {
     if (!this.started || this.announcedLive || !this.program.hasKeyframe) return;
     this.announcedLive = true;
+    this.liveSinceMs = Date.now();
     const onAir = this.switcher.activeInput;
     if (onAir) this.slate?.prepare(this.mediaOf(onAir));
     this.listener.programLive(this.eventId);
@@ -384,5 +409,14 @@ export class EventPipeline {
   private async closeLeg(slot: LegSlot): Promise<void> {
     if (this.legs.get(slot.spec.destinationId) === slot) this.legs.delete(slot.spec.destinationId);
     await slot.leg.stop();
+  }
+}
+
+/** The host name of a publish URL (never its path or query, which hold the stream key); '' if unparsable. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
   }
 }

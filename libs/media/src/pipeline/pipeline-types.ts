@@ -84,4 +84,10 @@ export interface LegStatus {
   /** The run number: 1 for the first connection, +1 per restart. */
   readonly run: number;
   readonly bytesWritten: number;
+  /** Host name of the destination's publish URL (no path, no stream key); '' if unparsable. */
+  readonly destinationHost: string;
+  /** The supervisor gave up on the leg: it stays down until a retry by hand. */
+  readonly gaveUp: boolean;
+  /** Wall clock (ms) since which the current run has been live, or null. */
+  readonly liveSince: number | null;
 }
