@@ -57,7 +57,7 @@ describe('WebhookDeliveryService', () => {
       createdAt: new Date().toISOString(),
       data: { eventId: 'e1' },
     },
-    endpoint: { id: 'w1', url: `${base}${path}`, secret, enabled },
+    endpoint: { id: 'w1', url: `${base}${path}`, secrets: [secret], enabled },
   });
 
   it('records a 2xx as succeeded, with a body signed by the endpoint secret', async () => {
@@ -73,6 +73,18 @@ describe('WebhookDeliveryService', () => {
     });
     const last = got.at(-1)!;
     assert.equal(verifyWebhookSignature(last.body, last.signature, secret), true);
+  });
+
+  it('signs with the new and the old secret while a rotation is in its grace period', async () => {
+    const rotated = delivery('/ok');
+    rotated.endpoint.secrets = ['whsec_new', secret];
+    const { service } = rowsWith(rotated);
+    assert.equal(await service.deliver('d1', 1), 'sent');
+    const last = got.at(-1)!;
+    assert.match(last.signature, /^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    assert.equal(verifyWebhookSignature(last.body, last.signature, 'whsec_new'), true);
+    assert.equal(verifyWebhookSignature(last.body, last.signature, secret), true);
+    assert.equal(verifyWebhookSignature(last.body, last.signature, 'whsec_other'), false);
   });
 
   it('keeps a failed attempt pending with its next attempt, and throws so BullMQ retries', async () => {

@@ -7,6 +7,18 @@ import { sendWebhook, WebhookSendError, type WebhookResponse } from './webhook-s
 import { WebhookDeliveriesRepository } from './webhooks.repository';
 
 /**
+ * `Relay-Signature` with one `v1` per secret, in order: `t=…,v1=<current>,v1=<previous>` while a rotated
+ * secret is in its grace period (as Stripe signs during a rotation), so a receiver checking either passes.
+ *
+ * @throws Error when there is no secret (an endpoint always has one)
+ */
+export function signWithSecrets(secrets: readonly string[], body: string, timestampSec: number): string {
+  if (secrets.length === 0) throw new Error('webhook endpoint has no signing secret');
+  const [first, ...rest] = secrets.map((s) => signWebhookPayload(s, body, timestampSec));
+  return [first!, ...rest.map((h) => h.slice(h.indexOf(',') + 1))].join(',');
+}
+
+/**
  * Sends one attempt of a webhook delivery and stores its outcome on the delivery row. A 2xx answer is a
  * success; any other answer or no answer throws, so BullMQ retries with backoff until the last attempt.
  * Logs name the delivery and endpoint ids, never the URL (it may carry a token) nor the secret.
@@ -43,7 +55,7 @@ export class WebhookDeliveryService {
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'RestreamRelay-Webhooks/1',
-      [WebhookHeader.Signature]: signWebhookPayload(delivery.endpoint.secret, body, timestamp),
+      [WebhookHeader.Signature]: signWithSecrets(delivery.endpoint.secrets, body, timestamp),
       [WebhookHeader.EventId]: delivery.payload.id,
       [WebhookHeader.EventType]: delivery.payload.type,
     };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { StreamKeySecrets } from '@relay/config';
 import type { WebhookPayloadJson } from '@relay/contracts';
 import { PrismaService, toDatabaseError, type Prisma, type WebhookDeliveryStatus } from '@relay/prisma';
 
@@ -7,7 +8,8 @@ export interface DeliveryToSend {
   id: string;
   payload: WebhookPayloadJson;
   status: WebhookDeliveryStatus;
-  endpoint: { id: string; url: string; secret: string; enabled: boolean };
+  /** `secrets`: to sign with, current first, then the one a rotation replaced while in its grace period. */
+  endpoint: { id: string; url: string; secrets: string[]; enabled: boolean };
 }
 
 /** Outcome of one attempt, as stored on the delivery row. */
@@ -26,7 +28,10 @@ const MAX_ERROR_LENGTH = 500;
 /** Webhook endpoints and deliveries, as the relay writes and sends them. */
 @Injectable()
 export class WebhookDeliveriesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly keys: StreamKeySecrets,
+  ) {}
 
   /**
    * One pending delivery per enabled endpoint of the event's organization subscribed to the payload's
@@ -68,11 +73,32 @@ export class WebhookDeliveriesRepository {
           id: true,
           payload: true,
           status: true,
-          endpoint: { select: { id: true, url: true, secret: true, enabled: true } },
+          endpoint: {
+            select: {
+              id: true,
+              url: true,
+              enabled: true,
+              secret: true,
+              secretCipher: true,
+              previousSecretCipher: true,
+              previousSecretExpiresAt: true,
+            },
+          },
         },
       }),
     );
-    return row ? { ...row, payload: row.payload as unknown as WebhookPayloadJson } : null;
+    if (!row) return null;
+    const { secret, secretCipher, previousSecretCipher, previousSecretExpiresAt, ...endpoint } = row.endpoint;
+    const cipher = this.keys.cipher;
+    // A row the API has not migrated yet still holds its secret in clear.
+    const secrets = [secretCipher ? cipher.decrypt(secretCipher) : secret].filter((s) => s !== null);
+    if (previousSecretCipher && previousSecretExpiresAt && previousSecretExpiresAt.getTime() > Date.now())
+      secrets.push(cipher.decrypt(previousSecretCipher));
+    return {
+      ...row,
+      payload: row.payload as unknown as WebhookPayloadJson,
+      endpoint: { ...endpoint, secrets },
+    };
   }
 
   async recordAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void> {

@@ -16,7 +16,7 @@ export class WebhooksRepository {
   async createWithin(
     organizationId: string,
     maxPerOrganization: number,
-    data: { url: string; events: string[]; description: string | null; secret: string },
+    data: { url: string; events: string[]; description: string | null; secretCipher: string },
   ): Promise<WebhookEndpoint | null> {
     return this.run(() =>
       this.prisma.$transaction(async (tx) => {

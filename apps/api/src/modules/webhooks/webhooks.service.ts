@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EnvironmentVariables } from '@relay/config';
+import { EnvironmentVariables, StreamKeySecrets } from '@relay/config';
 import { webhookUrlProblem } from '@relay/contracts';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { isUuid } from '../../common/validation/is-uuid';
@@ -18,6 +18,7 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly config: EnvironmentVariables,
+    private readonly keys: StreamKeySecrets,
   ) {}
 
   /** @throws ApiError validation_failed (URL), conflict (too many endpoints). */
@@ -28,7 +29,7 @@ export class WebhooksService {
       url: dto.url,
       events: dto.events,
       description: dto.description ?? null,
-      secret,
+      secretCipher: this.keys.cipher.encrypt(secret),
     });
     if (!created) {
       throw new ApiError(
