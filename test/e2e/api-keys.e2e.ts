@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import type { EventJson } from '@relay/contracts';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
-import { waitFor } from '../utils/processes';
+import { freePort } from '../utils/ports';
+import { spawnProcess, waitFor } from '../utils/processes';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -151,25 +153,46 @@ describe('API keys, organizations and rate limits', { timeout: 90_000 }, () => {
     assert.equal((await stack.request('GET', '/v1/events', undefined, theirKey.body.secret)).status, 200);
   });
 
-  it('answers 429 rate_limited with Retry-After once a key is over its limit; other keys go on', async () => {
-    const busy = await newKey('busy');
-    const other = await newKey('quiet');
-    for (let i = 0; i < RATE_LIMIT; i++) {
-      const response = await stack.request('GET', '/v1/events?limit=1', undefined, busy.secret);
-      assert.equal(response.status, 200, `request ${i + 1} of ${RATE_LIMIT}`);
-    }
-    const response = await fetch(`${stack.apiUrl}/v1/events`, {
-      headers: { authorization: `Bearer ${busy.secret}` },
+  it("shares a key's limit across two API processes on one Redis: 429 rate_limited with Retry-After; other keys go on", async () => {
+    // A second API process on the same PostgreSQL and Redis, as behind a load balancer.
+    const port = await freePort();
+    const second = spawnProcess('node', [join(__dirname, '..', '..', 'apps/api/src/main.js')], {
+      name: 'api-2',
+      env: { ...stack.env, PORT: String(port) },
+      ringSize: 2000,
     });
-    assert.equal(response.status, 429);
-    const retryAfter = Number(response.headers.get('retry-after'));
-    assert.ok(
-      Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
-      `Retry-After ${retryAfter}`,
-    );
-    const body = (await response.json()) as ErrorBody;
-    assert.equal(body.error.code, 'rate_limited');
-    assert.equal((await stack.request('GET', '/v1/events', undefined, other.secret)).status, 200);
+    try {
+      const secondUrl = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${secondUrl}/healthz`)).ok, {
+        timeoutMs: 60_000,
+        message: 'second API /healthz',
+      });
+      const busy = await newKey('busy');
+      const other = await newKey('quiet');
+      const get = (base: string, secret: string): Promise<Response> =>
+        fetch(`${base}/v1/events?limit=1`, { headers: { authorization: `Bearer ${secret}` } });
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        const response = await get(i % 2 === 0 ? stack.apiUrl : secondUrl, busy.secret);
+        assert.equal(response.status, 200, `request ${i + 1} of ${RATE_LIMIT}`);
+        await response.arrayBuffer();
+      }
+      // Each process saw about half the requests: only a shared count refuses the next one on both.
+      for (const base of [stack.apiUrl, secondUrl]) {
+        const response = await get(base, busy.secret);
+        assert.equal(response.status, 429, `${base} after the limit`);
+        const retryAfter = Number(response.headers.get('retry-after'));
+        assert.ok(
+          Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+          `Retry-After ${retryAfter}`,
+        );
+        const body = (await response.json()) as ErrorBody;
+        assert.equal(body.error.code, 'rate_limited');
+      }
+      for (const base of [stack.apiUrl, secondUrl])
+        assert.equal((await get(base, other.secret)).status, 200, 'another key of the organization goes on');
+    } finally {
+      await second.stop('SIGTERM', 10_000);
+    }
   });
 
   it('never logs an API key secret', async () => {

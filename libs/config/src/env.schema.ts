@@ -111,7 +111,10 @@ export class EnvironmentVariables {
   @Validate(IsEncryptionKeyList)
   DESTINATION_KEY_ENCRYPTION_KEYS!: string;
 
-  /** Requests one API key may make per window (`API_RATE_LIMIT_WINDOW_SECONDS`); counted per API process. */
+  /**
+   * Requests one API key may make per window (`API_RATE_LIMIT_WINDOW_SECONDS`), counted in Redis for all API
+   * processes together (in each process's memory while Redis is away). Default 600.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)

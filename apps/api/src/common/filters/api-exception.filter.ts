@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { DatabaseError } from '@relay/prisma';
 import { QueueUnavailableError } from '@relay/queue';
 import type { Response } from 'express';
-import { RateLimitedError } from '../guards/api-rate-limiter';
+import { RateLimitedError } from '../guards/api-throttler.guard';
 import { API_ERROR_STATUS, ApiError, ApiErrorCode, type ApiErrorBody } from '../errors/api-error';
 
 /** Seconds a client is asked to wait (`Retry-After`) when a dependency is away (RFC 9110, 10.2.3). */

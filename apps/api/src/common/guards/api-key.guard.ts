@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Request } from 'express';
 import { ApiKeysRepository } from '../../modules/api-keys/api-keys.repository';
 import { ApiError, ApiErrorCode } from '../errors/api-error';
-import { ApiRateLimiter } from './api-rate-limiter';
+import { ApiThrottlerGuard } from './api-throttler.guard';
 
 /** Longest Authorization header value considered (bytes); longer ones are refused unread. */
 const MAX_AUTHORIZATION_LENGTH = 512;
@@ -16,8 +16,9 @@ export interface AuthenticatedRequest extends Request {
 }
 
 /**
- * Requires `Authorization: Bearer <api key>`, attaches the key's organization to the request and counts
- * the request against the key's rate limit (429 with `Retry-After` over it).
+ * Requires `Authorization: Bearer <api key>`, attaches the key's organization to the request, then counts
+ * the request against the key's rate limit through {@link ApiThrottlerGuard} (429 `rate_limited` with
+ * `Retry-After` over it; counted in Redis, shared by every API process).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -25,7 +26,7 @@ export class ApiKeyGuard implements CanActivate {
 
   constructor(
     private readonly apiKeys: ApiKeysRepository,
-    private readonly limiter: ApiRateLimiter,
+    private readonly throttler: ApiThrottlerGuard,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,9 +40,9 @@ export class ApiKeyGuard implements CanActivate {
         'Missing or invalid API key: send Authorization: Bearer <api key>',
       );
     }
-    this.limiter.take(found.keyId);
     request.organizationId = found.organizationId;
     request.apiKeyId = found.keyId;
+    await this.throttler.canActivate(context);
     const now = Date.now();
     if (now - (this.lastWrites.get(found.keyId) ?? 0) > LAST_USED_WRITE_INTERVAL_MS) {
       this.lastWrites.set(found.keyId, now);
