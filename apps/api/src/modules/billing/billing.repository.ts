@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { type BillingPlan, PrismaService, toDatabaseError } from '@relay/prisma';
+import { type BillingPlan, type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+
+/** A client inside a transaction, for repository methods that take part in one. */
+export type TransactionClient = Prisma.TransactionClient;
+
+/**
+ * Longest wait for a pool connection to begin a limit transaction, and longest such transaction, ms.
+ * Requests of one organization queue on its row lock, each holding its connection while it waits.
+ */
+const LIMIT_TRANSACTION = { maxWait: 5_000, timeout: 10_000 } as const;
 
 /** A subscription state to store, if its order key is above the stored one. */
 export interface SubscriptionWrite {
@@ -75,11 +84,43 @@ export class BillingRepository {
     });
   }
 
+  /**
+   * Runs `body` in one transaction that first takes the organization's row lock (`SELECT … FOR NO KEY
+   * UPDATE`; inserts referencing the row are not blocked): transactions of one organization run one after
+   * the other, so a plan-limit count and the write it allows cannot interleave with another request's.
+   * An error `body` throws rolls the transaction back and is rethrown as it is (e.g. a plan-limit
+   * ApiError); the transaction's own failures are rethrown as DatabaseError.
+   */
+  async inOrganizationLock<T>(
+    organizationId: string,
+    body: (tx: TransactionClient) => Promise<T>,
+  ): Promise<T> {
+    let bodyError: unknown = undefined;
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM organizations WHERE id = ${organizationId}::uuid FOR NO KEY UPDATE`;
+        try {
+          return await body(tx);
+        } catch (error) {
+          bodyError = error;
+          throw error;
+        }
+      }, LIMIT_TRANSACTION);
+    } catch (error) {
+      if (bodyError !== undefined && error === bodyError) throw error;
+      throw toDatabaseError(error);
+    }
+  }
+
   /** Plans of the organization's subscriptions whose status is one of `statuses`. */
-  async subscriptionPlans(organizationId: string, statuses: readonly string[]): Promise<BillingPlan[]> {
+  async subscriptionPlans(
+    organizationId: string,
+    statuses: readonly string[],
+    db: TransactionClient = this.prisma,
+  ): Promise<BillingPlan[]> {
     return this.run(async () =>
       (
-        await this.prisma.billingSubscription.findMany({
+        await db.billingSubscription.findMany({
           where: { organizationId, status: { in: [...statuses] } },
           select: { plan: true },
         })
@@ -120,16 +161,20 @@ export class BillingRepository {
   }
 
   /** Events of the organization on air (standby or live), other than `exceptEventId`. */
-  async countEventsOnAir(organizationId: string, exceptEventId: string): Promise<number> {
+  async countEventsOnAir(
+    organizationId: string,
+    exceptEventId: string,
+    db: TransactionClient = this.prisma,
+  ): Promise<number> {
     return this.run(() =>
-      this.prisma.event.count({
+      db.event.count({
         where: { organizationId, status: { in: ['standby', 'live'] }, id: { not: exceptEventId } },
       }),
     );
   }
 
-  async countDestinations(eventId: string): Promise<number> {
-    return this.run(() => this.prisma.destination.count({ where: { eventId } }));
+  async countDestinations(eventId: string, db: TransactionClient = this.prisma): Promise<number> {
+    return this.run(() => db.destination.count({ where: { eventId } }));
   }
 
   private async run<T>(query: () => Promise<T>): Promise<T> {

@@ -2,15 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BillingPlan } from '@relay/prisma';
 import type Stripe from 'stripe';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
-import { BillingRepository } from './billing.repository';
+import { BillingRepository, type TransactionClient } from './billing.repository';
 import { higherPlan, LIMIT_WORDS, type PlanLimitName, planLifting, PLANS } from './plans';
 import { STRIPE_CLIENT } from './stripe-client';
 import { PAID_STATUSES } from './subscription-order';
 
 /**
- * Plan limits, checked by the events and destinations services before they change anything. Billing off
- * (no STRIPE_SECRET_KEY): no limits. The checks count, then act: two requests at the same instant may both
- * pass (a race accepted for now).
+ * Plan limits, checked by the events and destinations services around the write they guard. Billing off
+ * (no STRIPE_SECRET_KEY): no limits. Each check and its write are one PostgreSQL transaction holding the
+ * organization's row lock, so two requests at the same instant are counted one after the other.
  */
 @Injectable()
 export class PlanLimitsService {
@@ -24,26 +24,52 @@ export class PlanLimitsService {
   }
 
   /** The organization's plan: the highest of its paid subscriptions, else free. */
-  async planOf(organizationId: string): Promise<BillingPlan> {
-    const plans = await this.billing.subscriptionPlans(organizationId, PAID_STATUSES);
+  async planOf(organizationId: string, tx?: TransactionClient): Promise<BillingPlan> {
+    const plans = await this.billing.subscriptionPlans(organizationId, PAID_STATUSES, tx);
     return plans.reduce<BillingPlan>(higherPlan, 'free');
   }
 
-  /** @throws ApiError plan_limit_reached (402) when starting `eventId` exceeds the events on air allowed. */
-  async assertCanStartEvent(organizationId: string, eventId: string): Promise<void> {
-    if (!this.enabled) return;
-    const plan = await this.planOf(organizationId);
-    const onAir = await this.billing.countEventsOnAir(organizationId, eventId);
-    if (onAir + 1 > PLANS[plan].liveEvents) throw this.limitError(plan, 'liveEvents', onAir + 1);
+  /**
+   * Runs `start` (the write that puts `eventId` on air) when the plan allows one more event on air, in the
+   * same transaction as the count, serialized per organization ({@link BillingRepository.inOrganizationLock}).
+   *
+   * @throws ApiError plan_limit_reached (402) when starting `eventId` exceeds the events on air allowed
+   */
+  async startEventWithinLimit<T>(
+    organizationId: string,
+    eventId: string,
+    start: (tx: TransactionClient) => Promise<T>,
+  ): Promise<T> {
+    return this.billing.inOrganizationLock(organizationId, async (tx) => {
+      if (this.enabled) {
+        const plan = await this.planOf(organizationId, tx);
+        const onAir = await this.billing.countEventsOnAir(organizationId, eventId, tx);
+        if (onAir + 1 > PLANS[plan].liveEvents) throw this.limitError(plan, 'liveEvents', onAir + 1);
+      }
+      return start(tx);
+    });
   }
 
-  /** @throws ApiError plan_limit_reached (402) when one more destination exceeds the event's allowance. */
-  async assertCanAddDestination(organizationId: string, eventId: string): Promise<void> {
-    if (!this.enabled) return;
-    const plan = await this.planOf(organizationId);
-    const count = await this.billing.countDestinations(eventId);
-    if (count + 1 > PLANS[plan].destinationsPerEvent)
-      throw this.limitError(plan, 'destinationsPerEvent', count + 1);
+  /**
+   * Runs `add` (the insert of one destination of `eventId`) when the plan allows one more destination on the
+   * event, in the same transaction as the count, serialized per organization.
+   *
+   * @throws ApiError plan_limit_reached (402) when one more destination exceeds the event's allowance
+   */
+  async addDestinationWithinLimit<T>(
+    organizationId: string,
+    eventId: string,
+    add: (tx: TransactionClient) => Promise<T>,
+  ): Promise<T> {
+    return this.billing.inOrganizationLock(organizationId, async (tx) => {
+      if (this.enabled) {
+        const plan = await this.planOf(organizationId, tx);
+        const count = await this.billing.countDestinations(eventId, tx);
+        if (count + 1 > PLANS[plan].destinationsPerEvent)
+          throw this.limitError(plan, 'destinationsPerEvent', count + 1);
+      }
+      return add(tx);
+    });
   }
 
   /** Whether the organization's backup ingest is given out and accepted (always, with billing off). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Destination, PrismaService, toDatabaseError } from '@relay/prisma';
+import { type Destination, type Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 import type { DestinationLegPolicyColumns } from '../events/leg-policy.mapper';
 
 /** Destinations of events in PostgreSQL. */
@@ -7,6 +7,7 @@ import type { DestinationLegPolicyColumns } from '../events/leg-policy.mapper';
 export class DestinationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** Inserts a destination; in `tx` when given (the caller's transaction, e.g. a plan-limit check's). */
   async create(
     eventId: string,
     data: {
@@ -15,8 +16,9 @@ export class DestinationsRepository {
       streamKeyCipher: string | null;
       streamKeyHint: string | null;
     } & Partial<DestinationLegPolicyColumns>,
+    tx?: Prisma.TransactionClient,
   ): Promise<Destination> {
-    return this.run(() => this.prisma.destination.create({ data: { ...data, eventId } }));
+    return this.run(() => (tx ?? this.prisma).destination.create({ data: { ...data, eventId } }));
   }
 
   /** Deletes the event's destination; returns whether it existed. */

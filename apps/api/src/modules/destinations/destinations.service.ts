@@ -25,17 +25,20 @@ export class DestinationsService {
 
   async create(organizationId: string, eventId: string, dto: CreateDestinationDto): Promise<DestinationJson> {
     const event = await this.events.get(organizationId, eventId);
-    await this.planLimits.assertCanAddDestination(organizationId, eventId);
     // "rtmps://live-api-s.facebook.com:443/rtmp/" is how platforms print it: the leg adds the "/".
     const url = dto.url.replace(/\/+$/, '');
-    const created = await this.destinations.create(eventId, {
+    const row = {
       name: dto.name,
       url,
       // Encrypted at rest (AES-256-GCM); only the last 4 characters are kept in clear, for display.
       streamKeyCipher: dto.streamKey ? this.secrets.cipher.encrypt(dto.streamKey) : null,
       streamKeyHint: dto.streamKey ? secretHint(dto.streamKey) : null,
       ...destinationLegPolicyColumns(dto.legPolicy),
-    });
+    };
+    // The count of the event's destinations and this insert are one transaction (plan limit).
+    const created = await this.planLimits.addDestinationWithinLimit(organizationId, eventId, (tx) =>
+      this.destinations.create(eventId, row, tx),
+    );
     await this.pipeline.request(EventPipelineJob.Sync, eventId);
     return presentDestination(created, event);
   }

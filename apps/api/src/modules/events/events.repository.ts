@@ -86,7 +86,8 @@ export class EventsRepository {
 
   /**
    * Moves the event to `to` when its status is one of `from`, recording `timelineType` in the same
-   * transaction. Returns whether the status changed.
+   * transaction (`tx` when given: the caller's, e.g. a plan-limit check's). Returns whether the status
+   * changed.
    */
   async transition(
     id: string,
@@ -97,18 +98,18 @@ export class EventsRepository {
       Prisma.EventUpdateManyMutationInput,
       'activeInput' | 'statusReason' | 'slateSince' | 'slateEndsAt'
     > = {},
+    tx?: Prisma.TransactionClient,
   ): Promise<boolean> {
-    return this.run(() =>
-      this.prisma.$transaction(async (tx) => {
-        const changed = await tx.event.updateMany({
-          where: { id, status: { in: from } },
-          data: { status: to, ...extra },
-        });
-        if (changed.count === 0) return false;
-        await tx.timelineEntry.create({ data: { eventId: id, type: timelineType, detail: { status: to } } });
-        return true;
-      }),
-    );
+    const body = async (db: Prisma.TransactionClient): Promise<boolean> => {
+      const changed = await db.event.updateMany({
+        where: { id, status: { in: from } },
+        data: { status: to, ...extra },
+      });
+      if (changed.count === 0) return false;
+      await db.timelineEntry.create({ data: { eventId: id, type: timelineType, detail: { status: to } } });
+      return true;
+    };
+    return this.run(() => (tx ? body(tx) : this.prisma.$transaction(body)));
   }
 
   private async run<T>(query: () => Promise<T>): Promise<T> {

@@ -116,12 +116,17 @@ export class EventsService {
 
   async start(organizationId: string, id: string): Promise<EventJson> {
     await this.get(organizationId, id);
-    await this.planLimits.assertCanStartEvent(organizationId, id);
-    await this.events.transition(id, ['idle', 'ended'], 'standby', 'event_started', {
-      statusReason: null,
-      slateSince: null,
-      slateEndsAt: null,
-    });
+    // The count of events on air and this event's move on air are one transaction (plan limit).
+    await this.planLimits.startEventWithinLimit(organizationId, id, (tx) =>
+      this.events.transition(
+        id,
+        ['idle', 'ended'],
+        'standby',
+        'event_started',
+        { statusReason: null, slateSince: null, slateEndsAt: null },
+        tx,
+      ),
+    );
     await this.pipeline.request(EventPipelineJob.Start, id);
     return this.present(await this.get(organizationId, id));
   }
