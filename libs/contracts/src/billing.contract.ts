@@ -20,3 +20,10 @@ export const PLAN_LIMITS: Readonly<Record<BillingPlanName, PlanLimits>> = {
 
 /** Stripe subscription statuses in which the subscription's plan applies (past_due: Stripe still retries). */
 export const PAID_SUBSCRIPTION_STATUSES: readonly string[] = ['active', 'trialing', 'past_due'];
+
+/**
+ * `detail.reason` of an `ingest_refused` timeline entry: why a publish with a right stream key was refused.
+ * `plan_has_no_backup_ingest`: the backup encoder published on a plan without backup ingest (free); such a
+ * refusal never slows the publisher's address down as wrong keys do.
+ */
+export type IngestRefusalReason = 'plan_has_no_backup_ingest';

@@ -1,14 +1,18 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EnvironmentVariables, safeEqual, StreamKeySecrets } from '@relay/config';
-import type { InputRole } from '@relay/contracts';
-import { RtmpIngestServer, type PublishTarget } from '@relay/media';
+import type { IngestRefusalReason, InputRole } from '@relay/contracts';
+import { RtmpIngestServer, type PublishRefusal, type PublishTarget } from '@relay/media';
 import { DatabaseError } from '@relay/prisma';
+import { EventWritesService } from './event-writes.service';
 import { PipelinesService } from './pipelines.service';
 import { RelayRepository } from './relay.repository';
 import { StreamKeyCache, type CachedIngest } from './stream-key-cache';
 
 /** RTMP application name encoders publish to: rtmp://host:port/live/<stream key>. */
 export const INGEST_APP = 'live';
+
+/** One `ingest_refused` timeline entry per (event, role, reason) at most this often, ms (encoders retry). */
+export const INGEST_REFUSED_ENTRY_INTERVAL_MS = 60_000;
 
 /** The RTMP ingest listener of this relay process, wired to the event pipelines. */
 @Injectable()
@@ -19,12 +23,15 @@ export class IngestService implements OnApplicationShutdown {
   private readonly acceptedKeys = new StreamKeyCache();
   /** Keyed hash of the key each publishing (event, role) was let in with, to cut it when rotated. */
   private readonly publishingWith = new Map<string, string>();
+  /** When the last `ingest_refused` entry of each (event, role, reason) was queued, ms since the epoch. */
+  private readonly refusalEntryAt = new Map<string, number>();
 
   constructor(
     private readonly config: EnvironmentVariables,
     private readonly repository: RelayRepository,
     private readonly pipelines: PipelinesService,
     private readonly secrets: StreamKeySecrets,
+    private readonly writes: EventWritesService,
   ) {
     this.server = new RtmpIngestServer({
       app: INGEST_APP,
@@ -85,7 +92,7 @@ export class IngestService implements OnApplicationShutdown {
    * Accepts a stream key the database knows. While the database is away, a key this relay accepted
    * before is let back in (an encoder reconnecting during an outage), anything else is refused.
    */
-  private async authorize(streamKey: string): Promise<PublishTarget | null> {
+  private async authorize(streamKey: string): Promise<PublishTarget | PublishRefusal | null> {
     let found: CachedIngest | null;
     const keyHash = this.secrets.hashIngestKey(streamKey);
     try {
@@ -102,11 +109,37 @@ export class IngestService implements OnApplicationShutdown {
       this.acceptedKeys.forget(streamKey);
       return null;
     }
-    if (found.role === 'backup' && !(await this.backupIngestAllowed(found.eventId))) return null;
+    if (found.role === 'backup' && !(await this.backupIngestAllowed(found.eventId)))
+      return this.refuse({ eventId: found.eventId, role: 'backup' }, 'plan_has_no_backup_ingest');
     this.acceptedKeys.remember(streamKey, found);
     this.publishingWith.set(`${found.eventId}/${found.role}`, keyHash);
     this.pipelines.ensure(found.eventId, found.settings);
     return { eventId: found.eventId, role: found.role };
+  }
+
+  /**
+   * Refuses a right key for `reason`: the ingest answers NetStream.Publish.Denied without slowing the
+   * address down (no wrong-key guess), and the user sees an `ingest_refused` entry on the event's
+   * timeline (`detail.reason`), at most one per {@link INGEST_REFUSED_ENTRY_INTERVAL_MS} per role.
+   */
+  private refuse(target: PublishTarget, reason: IngestRefusalReason): PublishRefusal {
+    const slot = `${target.eventId}/${target.role}/${reason}`;
+    const now = Date.now();
+    const last = this.refusalEntryAt.get(slot);
+    if (last === undefined || now - last >= INGEST_REFUSED_ENTRY_INTERVAL_MS) {
+      this.refusalEntryAt.delete(slot);
+      this.refusalEntryAt.set(slot, now);
+      // Bounded: the oldest slot goes first (insertion order).
+      if (this.refusalEntryAt.size > 10_000)
+        this.refusalEntryAt.delete(this.refusalEntryAt.keys().next().value!);
+      this.writes.enqueue(target.eventId, 'ingest refused', () =>
+        this.repository.addTimeline(target.eventId, 'ingest_refused', {
+          input: target.role,
+          detail: { reason },
+        }),
+      );
+    }
+    return { refused: reason, target };
   }
 
   /**

@@ -10,11 +10,31 @@ export interface PublishTarget {
 }
 
 /**
- * Resolves the stream name of an RTMP `publish` command (RTMP spec 1.0, 7.2.2.6) to an event input.
- * Returns null for an unknown key: the server then refuses the publish with NetStream.Publish.BadName.
- * Must not log the stream name: it is a secret.
+ * A known stream key whose publish is refused for a reason the publisher can act on (not a wrong key):
+ * answered with NetStream.Publish.Denied, logged with `reason`, and never counted toward the wrong-key
+ * slowdown of the address (PublishRefusalThrottle counts unknown keys only).
  */
-export type PublishAuthorizer = (app: string, streamName: string) => Promise<PublishTarget | null>;
+export interface PublishRefusal {
+  /** Machine-readable, snake_case, e.g. `plan_has_no_backup_ingest`; safe to log. */
+  readonly refused: string;
+  readonly target: PublishTarget;
+}
+
+/**
+ * Resolves the stream name of an RTMP `publish` command (RTMP spec 1.0, 7.2.2.6) to an event input.
+ * Returns null for an unknown key: the server then refuses the publish with NetStream.Publish.BadName;
+ * a {@link PublishRefusal} for a known key refused for a reason. Must not log the stream name: it is a
+ * secret.
+ */
+export type PublishAuthorizer = (
+  app: string,
+  streamName: string,
+) => Promise<PublishTarget | PublishRefusal | null>;
+
+/** Whether an authorizer's answer is a {@link PublishRefusal}. */
+export function isPublishRefusal(answer: PublishTarget | PublishRefusal | null): answer is PublishRefusal {
+  return answer !== null && 'refused' in answer;
+}
 
 /**
  * What the ingest server hands to the rest of the media plane for one publishing session.

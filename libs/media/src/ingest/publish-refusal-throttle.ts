@@ -13,7 +13,9 @@ const MAX_ADDRESSES = 10_000;
  * Slows stream-key guessing from one address: after {@link FREE_REFUSALS} publishes refused for an
  * unknown key, every publish from that address (right key or not, so the answer's speed tells nothing)
  * waits 500 ms × 2^(refusals − 3), at most 8 s, before its key is checked, and only one such publish
- * per address waits at a time (others are refused at once). Tracks addresses, never keys.
+ * per address waits at a time (others are refused at once). Tracks addresses, never keys. Only unknown
+ * keys count: a right key refused for a reason the authorizer names (a PublishRefusal, e.g.
+ * `plan_has_no_backup_ingest`) is no guess, and an encoder retrying it must not slow its address down.
  */
 export class PublishRefusalThrottle {
   private readonly refusals = new Map<string, { count: number; lastAt: number }>();
@@ -44,7 +46,10 @@ export class PublishRefusalThrottle {
     this.waiting.delete(address);
   }
 
-  /** Records a publish refused for an unknown key; returns the refusals counted for `address`. */
+  /**
+   * Records a publish refused for an unknown key (never call it for a PublishRefusal); returns the
+   * refusals counted for `address`.
+   */
   refused(address: string): number {
     const now = this.now();
     const previous = this.refusals.get(address);

@@ -65,3 +65,47 @@ describe('RtmpIngestServer: wrong stream keys from one address', () => {
     assert.equal((await waiting).code, 'NetStream.Publish.BadName');
   });
 });
+
+describe('RtmpIngestServer: a right key refused for a reason', () => {
+  let server: RtmpIngestServer;
+  let port: number;
+  const logs: string[] = [];
+
+  before(async () => {
+    server = new RtmpIngestServer({
+      app: 'live',
+      authorize: async (_app, key) =>
+        key === 'backup-key'
+          ? { refused: 'plan_has_no_backup_ingest', target: { eventId: 'ev1', role: 'backup' } }
+          : key === 'right-key'
+            ? TARGET
+            : null,
+      onPublish: () => ({ onMetadata: () => undefined, onMedia: () => undefined, onEnd: () => undefined }),
+      logger: {
+        info: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
+        warn: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
+      },
+    });
+    port = await server.start(0, '127.0.0.1');
+  });
+
+  after(async () => {
+    await server.stop();
+  });
+
+  it('answers Publish.Denied with the reason logged, and never slows the address down', async () => {
+    for (let i = 0; i < 6; i++) {
+      const answer = await timedPublish(port, 'backup-key');
+      assert.equal(answer.code, 'NetStream.Publish.Denied');
+      assert.ok(answer.ms < 400, `refusal ${i + 1} answered after ${answer.ms} ms`);
+    }
+    const right = await timedPublish(port, 'right-key');
+    assert.equal(right.code, 'NetStream.Publish.Start');
+    assert.ok(right.ms < 400, `the right key waited ${right.ms} ms`);
+    const refusals = logs.filter((l) => l.includes('publish refused: plan_has_no_backup_ingest'));
+    assert.equal(refusals.length, 6);
+    assert.match(refusals[0]!, /"eventId":"ev1","role":"backup"/);
+    assert.ok(!logs.some((l) => /unknown stream key/.test(l)), 'not counted as a wrong key');
+    assert.ok(!logs.some((l) => l.includes('backup-key')), 'keys are never logged');
+  });
+});

@@ -20,7 +20,13 @@ import { PeerBandwidthLimit, RtmpMessageType, UserControlEvent } from '../protoc
 import { RtmpProtocolError } from '../protocols/rtmp/rtmp-errors';
 import type { RtmpMessage } from '../protocols/rtmp/rtmp-message';
 import { metadataBody, splitAggregate } from './data-messages';
-import type { PublishEndReason, PublishSink, PublishTarget } from './ingest-types';
+import {
+  isPublishRefusal,
+  type PublishEndReason,
+  type PublishRefusal,
+  type PublishSink,
+  type PublishTarget,
+} from './ingest-types';
 import { parseAppName, parseEncoderName, parseStreamKey } from './publish-request';
 import {
   commandResult,
@@ -320,7 +326,7 @@ export class RtmpSession {
   }
 
   private async authorize(key: string, streamId: number): Promise<void> {
-    let target: PublishTarget | null = null;
+    let target: PublishTarget | PublishRefusal | null = null;
     let failed = false;
     if (!(await this.waitOutRefusals(streamId))) return;
     try {
@@ -340,6 +346,10 @@ export class RtmpSession {
     if (!target) {
       if (failed) this.refuse(streamId, StatusCode.PublishDenied, 'publish refused: authorizer failed');
       else this.refuseUnknownKey(streamId);
+      return;
+    }
+    if (isPublishRefusal(target)) {
+      this.refuseKnownKey(streamId, target);
       return;
     }
     this.start(target, streamId);
@@ -411,6 +421,13 @@ export class RtmpSession {
     const delayMs = this.host.refusals.delayFor(this.socket.remoteAddress ?? '?');
     const slowed = delayMs > 0 ? `; ${refusals} from this address, its next publish waits ${delayMs} ms` : '';
     this.refuse(streamId, StatusCode.PublishBadName, `publish refused: unknown stream key${slowed}`);
+  }
+
+  /** A right key refused for a reason (e.g. the plan): not a guess, so the address is not slowed down. */
+  private refuseKnownKey(streamId: number, refusal: PublishRefusal): void {
+    this.log('warn', `publish refused: ${refusal.refused}`, undefined, refusal.target);
+    this.sendMessage(onStatus(streamId, 'error', StatusCode.PublishDenied, 'Publishing refused.'));
+    this.close('disconnected', undefined, undefined, true);
   }
 
   private refuse(streamId: number, code: StatusCode, why: string): void {
