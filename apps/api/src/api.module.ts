@@ -8,6 +8,7 @@ import { ApiExceptionFilter } from './common/filters/api-exception.filter';
 import { JobQueueInterceptor } from './common/interceptors/job-queue.interceptor';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { BillingModule } from './modules/billing/billing.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { DestinationsModule } from './modules/destinations/destinations.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
@@ -35,6 +36,7 @@ export class ApiModule {
         RehearsalsModule,
         TimelineModule,
         WebhooksModule,
+        DashboardModule,
       ],
       controllers: [HealthController],
       providers: [
