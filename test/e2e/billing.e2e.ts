@@ -207,6 +207,23 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
       !stack.logs().some((l) => l.includes(e1.body.ingest.backup.url.split('/').pop()!)),
       'stream key never logged',
     );
+    // Its own refusal, shown to the user, and no wrong-key slowdown of the encoder's address.
+    await waitFor(
+      async () =>
+        (
+          await stack.request<{
+            items: Array<{ type: string; input?: string; detail: { reason?: string } }>;
+          }>('GET', `/v1/events/${e1.body.id}/timeline`)
+        ).body.items.some(
+          (t) =>
+            t.type === 'ingest_refused' &&
+            t.input === 'backup' &&
+            t.detail.reason === 'plan_has_no_backup_ingest',
+        ),
+      { timeoutMs: 10_000, message: 'ingest_refused timeline entry' },
+    );
+    assert.ok(stack.logs().some((l) => /publish refused: plan_has_no_backup_ingest/.test(l)));
+    assert.ok(!stack.logs().some((l) => /unknown stream key/.test(l)), 'not counted as a wrong key');
     const e2 = await stack.request<{ id: string }>('POST', '/v1/events', { name: 'Two' });
     const second = await stack.request<ErrorBody>('POST', `/v1/events/${e2.body.id}/start`);
     assert.equal(second.status, 402);
@@ -371,19 +388,38 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
     assert.equal(bad.status, 400);
   });
 
-  it('sends destination-minutes on air as meter events, once per window even when answers are lost and the job is retried', async () => {
-    // Two destinations on air, written as the relay writes leg states.
-    const event = await db.query<{ id: string }>(
-      `INSERT INTO events (id, organization_id, name, status, updated_at) VALUES (gen_random_uuid(), $1, 'metered', 'live', now()) RETURNING id`,
-      [orgId],
-    );
-    for (const n of [1, 2]) {
-      await db.query(
-        `INSERT INTO destinations (id, event_id, name, url, state, updated_at) VALUES (gen_random_uuid(), $1, $2, 'rtmp://127.0.0.1:1/live', 'live', now())`,
-        [event.rows[0]!.id, `m${n}`],
-      );
-    }
-    const windowStart = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000).toISOString();
+  it('sends destination-minutes on air as meter events (time on air integrated over each window), once per window even when answers are lost and the job is retried', async () => {
+    const windowMs = 60_000;
+    const ws = Math.floor(Date.now() / windowMs) * windowMs - 10 * windowMs;
+    const at = (offsetSec: number) => new Date(ws + offsetSec * 1000).toISOString();
+    const event = (
+      await db.query<{ id: string }>(
+        `INSERT INTO events (id, organization_id, name, status, updated_at) VALUES (gen_random_uuid(), $1, 'metered', 'live', now()) RETURNING id`,
+        [orgId],
+      )
+    ).rows[0]!.id;
+    // Leg rows and timeline entries as the relay writes them (leg_connected when live, leg_failed when down).
+    const leg = async (name: string, state: string, entries: Array<[string, number]>) => {
+      const id = (
+        await db.query<{ id: string }>(
+          `INSERT INTO destinations (id, event_id, name, url, state, updated_at) VALUES (gen_random_uuid(), $1, $2, 'rtmp://127.0.0.1:1/live', $3, now()) RETURNING id`,
+          [event, name, state],
+        )
+      ).rows[0]!.id;
+      for (const [type, offset] of entries)
+        await db.query(
+          `INSERT INTO timeline_entries (event_id, type, destination_id, at) VALUES ($1, $2::timeline_type, $3, $4)`,
+          [event, type, id, at(offset)],
+        );
+    };
+    await leg('live before the window, still live', 'live', [['leg_connected', -30]]);
+    await leg('live 30 s inside the window', 'retrying', [
+      ['leg_connected', 15],
+      ['leg_failed', 45],
+    ]);
+    await leg('live for the last 10 s', 'live', [['leg_connected', 50]]);
+
+    const windowStart = new Date(ws).toISOString();
     const identifier = `usage:${orgId}:${windowStart}`;
     standIn.dropMeterEventAnswers(3); // the first job attempt loses every answer (the SDK tries 3 times)
     await usageQueue.add(
@@ -391,19 +427,13 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
       { windowStart },
       { attempts: 5, backoff: { type: 'fixed', delay: 500 } },
     );
-    await waitFor(
-      async () =>
-        (
-          await db.query(
-            `SELECT 1 FROM billing_usage_reports WHERE identifier = $1 AND sent_at IS NOT NULL`,
-            [identifier],
-          )
-        ).rowCount === 1,
-      {
-        timeoutMs: 30_000,
-        message: 'usage window sent',
-      },
-    );
+    const sent = (id: string) => async () =>
+      (
+        await db.query(`SELECT 1 FROM billing_usage_reports WHERE identifier = $1 AND sent_at IS NOT NULL`, [
+          id,
+        ])
+      ).rowCount === 1;
+    await waitFor(sent(identifier), { timeoutMs: 30_000, message: 'usage window sent' });
     // The same window again (a duplicate job) sends nothing more.
     await usageQueue.add('report-usage', { windowStart });
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -413,14 +443,30 @@ describe('Stripe billing', { timeout: 120_000 }, () => {
     assert.ok(requests.length >= 4, `retried: ${requests.length} requests`);
     assert.ok(requests.every((r) => r.idempotencyKey === identifier));
     const counted = standIn.meterEvents.get(identifier);
+    // 60 + 30 + 10 = 100 s on air: 1 destination-minute, 40 s carried to the next window.
     assert.deepEqual(
       {
         value: counted?.value,
         eventName: counted?.eventName,
         customer: counted?.customer.startsWith('cus_test_'),
       },
-      { value: 2, eventName: 'destination_minutes', customer: true },
+      { value: 1, eventName: 'destination_minutes', customer: true },
     );
     assert.equal([...standIn.meterEvents.keys()].filter((k) => k === identifier).length, 1);
+
+    // Next window: two legs live throughout (120 s) + 40 s carried = 2 minutes, 40 s carried.
+    const nextStart = new Date(ws + windowMs).toISOString();
+    const nextId = `usage:${orgId}:${nextStart}`;
+    await usageQueue.add('report-usage', { windowStart: nextStart });
+    await waitFor(sent(nextId), { timeoutMs: 15_000, message: 'next usage window sent' });
+    assert.equal(standIn.meterEvents.get(nextId)?.value, 2);
+    const stored = await db.query<{ on_air_seconds: number; carry_seconds: number; value: number }>(
+      `SELECT on_air_seconds, carry_seconds, value FROM billing_usage_reports WHERE identifier IN ($1, $2) ORDER BY window_start`,
+      [identifier, nextId],
+    );
+    assert.deepEqual(stored.rows, [
+      { on_air_seconds: 100, carry_seconds: 40, value: 1 },
+      { on_air_seconds: 120, carry_seconds: 40, value: 2 },
+    ]);
   });
 });

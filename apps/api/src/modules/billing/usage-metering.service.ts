@@ -6,7 +6,9 @@ import { UsageRepository } from './usage.repository';
 
 /**
  * Usage metering: once per window, destination-minutes on air of each organization with a Stripe customer
- * go to Stripe as a meter event. The value is fixed when the window is first counted and the meter event's
+ * go to Stripe as a meter event: each leg's time on air within the window, integrated from the timeline
+ * (see leg-airtime.ts), in whole minutes with the seconds left carried to the organization's next window.
+ * The value is fixed when the window is first counted and the meter event's
  * `identifier` (also its request's Idempotency-Key, so a retry gets the first answer back) is the same on
  * every attempt, so Stripe counts a window once however often the job runs.
  */
