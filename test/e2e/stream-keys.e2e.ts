@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
+import { logMessages } from '../utils/log-lines';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { freePort } from '../utils/ports';
 import { spawnProcess, waitFor } from '../utils/processes';
@@ -172,10 +173,9 @@ describe('Stream-key security', { timeout: 120_000 }, () => {
     const p = publish(`rtmp://127.0.0.1:${stack.rtmpPort}/live/${legacyIngest}`, 20);
     await waitFor(
       () =>
-        stack.relay
-          .lines()
-          .slice(before)
-          .some((l) => /publish started.*"role":"backup"/.test(l)),
+        logMessages(stack.relay.lines().slice(before)).some((l) =>
+          /publish started.*"role":"backup"/.test(l),
+        ),
       { timeoutMs: 15_000, message: 'the migrated backup key is accepted' },
     );
     p.kill();

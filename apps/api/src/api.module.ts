@@ -4,6 +4,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfigModule, EnvironmentVariables } from '@relay/config';
 import { PrismaModule } from '@relay/prisma';
 import { RedisAvailability, redisConnectionFromUrl } from '@relay/queue';
+import { LoggerModule, type Params as LoggerParams } from 'nestjs-pino';
 import { ApiExceptionFilter } from './common/filters/api-exception.filter';
 import { JobQueueInterceptor } from './common/interceptors/job-queue.interceptor';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
@@ -20,10 +21,12 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
 /** The REST API: `/healthz`, `/readyz` and `/v1/*`. */
 @Module({})
 export class ApiModule {
-  static forRoot(config: EnvironmentVariables): DynamicModule {
+  /** `logging`: nestjs-pino parameters from `createAppLogging` (@relay/observability): request logs. */
+  static forRoot(config: EnvironmentVariables, logging: LoggerParams): DynamicModule {
     return {
       module: ApiModule,
       imports: [
+        LoggerModule.forRoot(logging),
         AppConfigModule.forRoot(config),
         PrismaModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         // Fail fast: a request that needs the queue answers 503 rather than wait for Redis to return.

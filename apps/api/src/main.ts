@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
+import { createAppLogging, scrubSecrets } from '@relay/observability';
 import { applyMigrations, findMigrationsDir } from '@relay/prisma';
 import { assertRedisFitForQueues, RedisStartupError } from '@relay/queue';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { installGracefulShutdown } from './common/shutdown/graceful-shutdown';
 import { createValidationPipe } from './common/validation/validation-pipe';
@@ -13,17 +15,26 @@ import { setupOpenApi } from './openapi/setup-openapi';
 /** prisma/migrations of the checkout or image this file runs from (dist/apps/api/src or apps/api/src). */
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  // JSON lines with secrets redacted (README "Logs"), from the first line on.
+  const logging = createAppLogging({
+    service: 'api',
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    http: true,
+  });
+  Logger.overrideLogger(logging.nestLogger);
   const logger = new Logger('Api');
   // Before anything else: a Redis that evicts keys would lose jobs later, silently.
   await assertRedisFitForQueues(config.REDIS_URL, { logger: new Logger('Redis') });
   await applyMigrations(config.DATABASE_URL, findMigrationsDir(__dirname), new Logger('Migrations'));
 
-  const app = await NestFactory.create(ApiModule.forRoot(config), {
-    logger: levelsFrom(config.LOG_LEVEL),
+  const app = await NestFactory.create(ApiModule.forRoot(config, logging.params), {
+    bufferLogs: true,
     bodyParser: true,
     // The Stripe webhook verifies its signature over the exact bytes received.
     rawBody: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   installGracefulShutdown(app, { drainTimeoutMs: 10_000, closeTimeoutMs: 5_000, logger });
@@ -33,14 +44,11 @@ async function bootstrap(): Promise<void> {
   logger.log(`API listening on http://${config.BIND_HOST}:${config.PORT}`);
 }
 
-function levelsFrom(level: 'error' | 'warn' | 'log' | 'debug'): Array<'error' | 'warn' | 'log' | 'debug'> {
-  const all = ['error', 'warn', 'log', 'debug'] as const;
-  return all.slice(0, all.indexOf(level) + 1);
-}
-
 bootstrap().catch((error: unknown) => {
   // Config and Redis errors say what to fix; anything else gets its stack, never the environment.
   const known = error instanceof ConfigError || error instanceof RedisStartupError;
-  process.stderr.write(`${known ? error.message : String(error instanceof Error ? error.stack : error)}\n`);
+  process.stderr.write(
+    `${scrubSecrets(known ? error.message : String(error instanceof Error ? error.stack : error))}\n`,
+  );
   process.exit(1);
 });

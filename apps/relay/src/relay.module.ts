@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type EnvironmentVariables } from '@relay/config';
 import { PrismaModule } from '@relay/prisma';
 import { QueueName, redisConnectionFromUrl } from '@relay/queue';
+import { LoggerModule, type Params as LoggerParams } from 'nestjs-pino';
 import { EventOwnerProcessor } from './processors/event-owner.processor';
 import { EventPipelineProcessor } from './processors/event-pipeline.processor';
 import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
@@ -22,10 +23,12 @@ import { WebhookDeliveriesRepository } from './webhooks/webhooks.repository';
 /** The media plane: RTMP ingest, event pipelines and their queue workers. */
 @Module({})
 export class RelayModule {
-  static forRoot(config: EnvironmentVariables): DynamicModule {
+  /** `logging`: nestjs-pino parameters from `createAppLogging` (@relay/observability). */
+  static forRoot(config: EnvironmentVariables, logging: LoggerParams): DynamicModule {
     return {
       module: RelayModule,
       imports: [
+        LoggerModule.forRoot(logging),
         AppConfigModule.forRoot(config),
         PrismaModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL) }),

@@ -136,6 +136,10 @@ export class EnvironmentVariables {
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
+  /** Log format: `json` (one JSON object per line) or `pretty` (readable text, for development). */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
   /** Leg restart backoff: first delay and cap, ms. */
   @Transform(toInt)
   @IsInt()
