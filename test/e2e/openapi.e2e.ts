@@ -31,6 +31,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/api-keys/{id}': ['delete'],
   '/v1/webhooks': ['post', 'get'],
   '/v1/webhooks/{id}': ['get', 'patch', 'delete'],
+  '/v1/webhooks/{id}/rotate-secret': ['post'],
   '/v1/billing': ['get'],
   '/v1/billing/checkout-session': ['post'],
   '/v1/billing/portal-session': ['post'],

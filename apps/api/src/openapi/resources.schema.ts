@@ -109,8 +109,18 @@ export class WebhookSchema {
   @ApiProperty({ example: true })
   enabled!: boolean;
 
-  @ApiPropertyOptional({ description: 'Signing secret, only in the answer to POST' })
+  @ApiPropertyOptional({
+    description: 'Signing secret, only in the answers to POST and to rotate-secret',
+    example: 'whsec_3q2-7wX9Vb0m1lZ0pYc8d4fGh6jK2nR5sT7uW9yA1cE',
+  })
   secret?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Only in the answer to rotate-secret: until then deliveries are signed with the old secret too',
+  })
+  previousSecretExpiresAt?: string;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

@@ -1,14 +1,16 @@
 import type { WebhookDelivery, WebhookEndpoint } from '@relay/prisma';
 
-/** A webhook endpoint as the API shows it; the secret only in the answer to its creation. */
+/** A webhook endpoint as the API shows it; the secret only in the answer to its creation or rotation. */
 export interface WebhookJson {
   id: string;
   url: string;
   description: string | null;
   events: string[];
   enabled: boolean;
-  /** `whsec_…`: only in the 201 answer of `POST /v1/webhooks`. */
+  /** `whsec_…`: only in the answers of `POST /v1/webhooks` and `POST /v1/webhooks/:id/rotate-secret`. */
   secret?: string;
+  /** Until when deliveries are also signed with the secret a rotation replaced; only in its answer. */
+  previousSecretExpiresAt?: string;
   createdAt: string;
   updatedAt: string;
   /** Newest first; only in `GET /v1/webhooks/:id`. */
@@ -41,6 +43,9 @@ export function presentWebhook(
     events: endpoint.events,
     enabled: endpoint.enabled,
     ...(extra.secret !== undefined ? { secret: extra.secret } : {}),
+    ...(extra.secret !== undefined && endpoint.previousSecretExpiresAt
+      ? { previousSecretExpiresAt: endpoint.previousSecretExpiresAt.toISOString() }
+      : {}),
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
     ...(extra.deliveries ? { deliveries: extra.deliveries.map(presentDelivery) } : {}),

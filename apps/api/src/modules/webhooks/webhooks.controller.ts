@@ -60,6 +60,22 @@ export class WebhooksController {
     return this.webhooks.update(org, id, body);
   }
 
+  /** 200 with the new `secret`, shown this once; the old one still signs for 24 h. */
+  @ApiOperation({
+    summary: 'Rotate the signing secret',
+    description:
+      'Answers the new secret, shown this once. Until `previousSecretExpiresAt` (24 h) each delivery carries ' +
+      'two signatures, `Relay-Signature: t=…,v1=<new>,v1=<old>`, so a receiver can switch without losing ' +
+      'deliveries; after it, only the new one.',
+  })
+  @ApiOkResponse({ type: WebhookSchema, description: 'With the new signing secret, shown this once' })
+  @ApiErrors(404)
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  rotateSecret(@OrganizationId() org: string, @Param('id') id: string): Promise<WebhookJson> {
+    return this.webhooks.rotateSecret(org, id);
+  }
+
   @ApiOperation({ summary: 'Delete a webhook' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(404)

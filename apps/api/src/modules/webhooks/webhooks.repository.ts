@@ -28,6 +28,41 @@ export class WebhooksRepository {
     );
   }
 
+  /**
+   * Replaces the signing secret of the organization's endpoint by `secretCipher`, keeping the one it
+   * replaces as the previous secret until `previousUntil` (a previous secret of an earlier rotation is
+   * dropped). Under a lock on the row, so two rotations at once keep one chain. Null when not found.
+   *
+   * @param encrypt encrypts a legacy clear-text secret (a row not migrated yet) to keep it as the previous
+   */
+  async rotateSecret(
+    organizationId: string,
+    id: string,
+    secretCipher: string,
+    previousUntil: Date,
+    encrypt: (clear: string) => string,
+  ): Promise<WebhookEndpoint | null> {
+    return this.run(() =>
+      this.prisma.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<Array<{ secret: string | null; secret_cipher: string | null }>>`
+          SELECT secret, secret_cipher FROM webhook_endpoints
+          WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
+        const current = locked[0];
+        if (!current) return null;
+        const previous = current.secret_cipher ?? (current.secret !== null ? encrypt(current.secret) : null);
+        return tx.webhookEndpoint.update({
+          where: { id },
+          data: {
+            secret: null,
+            secretCipher,
+            previousSecretCipher: previous,
+            previousSecretExpiresAt: previous ? previousUntil : null,
+          },
+        });
+      }),
+    );
+  }
+
   async list(organizationId: string): Promise<WebhookEndpoint[]> {
     return this.run(() =>
       this.prisma.webhookEndpoint.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' } }),

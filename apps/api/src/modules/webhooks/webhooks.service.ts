@@ -11,6 +11,13 @@ import { WebhooksRepository } from './webhooks.repository';
 
 /** Webhook endpoints an organization may register. */
 export const MAX_WEBHOOKS_PER_ORGANIZATION = 20;
+/** After a secret rotation, deliveries are signed with the old secret too for this long, ms (24 h). */
+export const WEBHOOK_SECRET_ROTATION_GRACE_MS = 24 * 3600_000;
+
+/** A new endpoint signing secret: `whsec_` and 256 random bits, base64url. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
 
 /** Outgoing webhook endpoints of the caller's organization; another organization's id is not found. */
 @Injectable()
@@ -24,7 +31,7 @@ export class WebhooksService {
   /** @throws ApiError validation_failed (URL), conflict (too many endpoints). */
   async create(organizationId: string, dto: CreateWebhookDto): Promise<WebhookJson> {
     this.checkUrl(dto.url);
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newSecret();
     const created = await this.webhooks.createWithin(organizationId, MAX_WEBHOOKS_PER_ORGANIZATION, {
       url: dto.url,
       events: dto.events,
@@ -38,6 +45,25 @@ export class WebhooksService {
       );
     }
     return presentWebhook(created, { secret });
+  }
+
+  /**
+   * A new signing secret, shown this once; for {@link WEBHOOK_SECRET_ROTATION_GRACE_MS} deliveries carry
+   * a signature with the new and one with the old secret (`t=…,v1=<new>,v1=<old>`), then the new only.
+   *
+   * @throws ApiError not_found (unknown or another organization's endpoint)
+   */
+  async rotateSecret(organizationId: string, id: string): Promise<WebhookJson> {
+    const secret = newSecret();
+    const previousUntil = new Date(Date.now() + WEBHOOK_SECRET_ROTATION_GRACE_MS);
+    const cipher = this.keys.cipher;
+    const rotated =
+      isUuid(id) &&
+      (await this.webhooks.rotateSecret(organizationId, id, cipher.encrypt(secret), previousUntil, (clear) =>
+        cipher.encrypt(clear),
+      ));
+    if (!rotated) throw ApiError.notFound(`Webhook ${id.slice(0, 64)}`);
+    return presentWebhook(rotated, { secret });
   }
 
   async list(organizationId: string): Promise<WebhookJson[]> {
