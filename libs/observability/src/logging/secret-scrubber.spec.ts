@@ -37,6 +37,12 @@ describe('scrubSecrets', () => {
       destinationKey,
       'srt://srt.example:9000?streamid=****&latency=200',
     ],
+    [
+      'database URL password',
+      `Waiting for Redis at redis://:${destinationKey}@cache:6379; db postgresql://relay:${destinationKey}@db/relay`,
+      destinationKey,
+      'Waiting for Redis at redis://:****@cache:6379; db postgresql://relay:****@db/relay',
+    ],
     ['Bearer token', `Authorization: Bearer ${apiKey}`, apiKey, 'Authorization: Bearer ****'],
     [
       'secret-named field in quoted JSON',

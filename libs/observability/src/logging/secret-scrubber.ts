@@ -23,6 +23,7 @@ interface SecretShape {
  * - webhook signing secrets `whsec_…` and Stripe secret/restricted keys `sk_…`/`rk_…`;
  * - RTMP(S) URLs: user info and every path segment after the application (the stream key, as
  *   mediamtx's sanitizeDestURL does), with any query;
+ * - the password in any URL's user info (`postgresql://user:pw@…`, `redis://:pw@…`);
  * - SRT `streamid=` and `passphrase=` values;
  * - `name: value` / `name=value` / `"name":"value"` pairs of secret-named fields inside text
  *   (e.g. a JSON object quoted in a message).
@@ -43,6 +44,12 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     pattern: /\b(rtmps?|rtmpt|rtmpe):\/\/(?:[^\s"'\\/@]+@)?([^\s"'\\/?#]+)(\/[^\s"'\\/?#]*)?([^\s"'\\]*)/gi,
     replace: (_match, scheme: string, host: string, app = '', rest = '') =>
       `${scheme}://${host}${app}${rest ? `/${MASK}` : ''}`,
+  },
+  {
+    name: 'URL password',
+    // postgresql://user:pw@host, redis://:pw@host: the password of any URL's user info.
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s"'\\/@:]*:)[^\s"'\\/@]+@/gi,
+    replace: `$1${MASK}@`,
   },
   { name: 'srt stream id', pattern: /\b(streamid|passphrase)=[^\s"'\\&]*/gi, replace: `$1=${MASK}` },
   {
