@@ -132,8 +132,20 @@ describe('dashboard page in a real browser', { timeout: 150_000 }, () => {
     await waitForText('#timeline', /Failover: the backup went on air/);
     await waitForText('#timeline', /Rehearsal ended/);
 
+    await page.locator('#rehearsal-report').screenshot({ path: resolve(OUTPUT_DIR, 'rehearsal-report.png') });
+
     await page.getByRole('button', { name: 'Stop event' }).click();
     await waitForText('#event-status', /^Ended$/);
+    assert.deepEqual(pageProblems, []);
+  });
+
+  it('keeps the session and the open event across a reload, and signs out', async () => {
+    await page.reload();
+    await waitForText('#event-name', /^Dashboard rehearsal$/);
+    await waitForText('#rehearsal-summary', /^Passed/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate('sessionStorage.length'), 0);
     assert.deepEqual(pageProblems, []);
   });
 });

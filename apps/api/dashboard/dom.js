@@ -104,3 +104,19 @@ export function setBadge(node, state, text) {
   node.textContent = text;
   node.className = `badge state-${state}`;
 }
+
+/**
+ * Runs `action`, showing its error in the alert paragraph `errorId` (cleared first). A 401 is left to
+ * the sign-out it causes, which says why.
+ * @param {string} errorId
+ * @param {() => Promise<void>} action
+ */
+export async function guarded(errorId, action) {
+  setText(errorId, '');
+  try {
+    await action();
+  } catch (error) {
+    if (/** @type {{ status?: number }} */ (error)?.status === 401) return;
+    setText(errorId, error instanceof Error ? error.message : String(error));
+  }
+}

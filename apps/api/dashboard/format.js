@@ -28,6 +28,7 @@ export const LEG_STATE = {
 /** @type {Record<string, string>} */
 const TIMELINE_TYPE = {
   input_connected: 'Encoder connected',
+  ingest_refused: 'Encoder refused',
   input_lost: 'Input lost',
   input_recovered: 'Input recovered',
   failover: 'Failover: the backup went on air',

@@ -90,7 +90,7 @@ function reportParts(r, names) {
     ['Gap in the program at the switch', gap(r.switchGapMs)],
     [
       'Back to the primary (failback)',
-      r.failbackGapMs !== null ? `Yes, ${gap(r.failbackGapMs)}` : 'Not seen',
+      r.failbackGapMs !== null ? `Yes (gap: ${gap(r.failbackGapMs)})` : 'Not seen',
     ],
     ['Destinations that had to reconnect', r.legReconnects === 0 ? 'None' : String(r.legReconnects)],
     ['Primary dropped for', millis(r.durationMs)],
@@ -115,7 +115,7 @@ function reportParts(r, names) {
 /** @param {number | null} ms */
 function gap(ms) {
   if (ms === null) return 'not measured';
-  return ms === 0 ? 'no gap beyond one frame' : `a gap of ${millis(ms)}`;
+  return ms === 0 ? 'none beyond one frame' : millis(ms);
 }
 
 /** @param {any[]} legs @param {Map<string, string>} names */
