@@ -68,6 +68,12 @@ describe('Structured logs', { timeout: 120_000 }, () => {
     assert.match(replaced, UUID);
     answeredIds.set('(invalid)', replaced);
 
+    const refused = await fetch(`${stack.apiUrl}/v1/events`, {
+      headers: { authorization: 'Bearer rrk_not-a-key', 'x-request-id': 'refused-1' },
+    });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('x-request-id'), 'refused-1');
+
     const created = await stack.request<{ secret: string }>('POST', '/v1/api-keys', { name: 'logs' });
     assert.equal(created.status, 201);
     secrets.push(created.body.secret);
@@ -149,6 +155,10 @@ describe('Structured logs', { timeout: 120_000 }, () => {
       assert.ok(String(line!.route).startsWith('/v1/'));
     }
     assert.ok(requests.every((r) => typeof r.requestId === 'string' && r.requestId.length > 0));
+    const refused = requests.filter((r) => r.requestId === 'refused-1');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0]!.status, 401);
+    assert.equal(refused[0]!.organizationId, undefined);
   });
 
   it('never prints a secret: API keys, ingest keys (wrong, right, rotated), the destination key', () => {
