@@ -4,7 +4,8 @@
 # GET /healthz answers 200. Ctrl-C or SIGTERM stops everything this script started; if the API or the
 # relay dies, the rest is stopped and the script exits non-zero.
 #
-# Env (all optional): PORT (3000), RTMP_PORT (1935), PUBLIC_RTMP_HOST (localhost), DATABASE_URL and
+# Env (all optional): PORT (3000), RTMP_PORT (1935), RELAY_HTTP_PORT (3001: the relay's /metrics, /readyz),
+# PUBLIC_RTMP_HOST (localhost), DATABASE_URL and
 # REDIS_URL (skip the local services), RELAY_BOOTSTRAP_API_KEY (default: generated once and kept in
 # .data/bootstrap-api-key), INGEST_KEY_HMAC_SECRET and DESTINATION_KEY_ENCRYPTION_KEYS (default: generated
 # once and kept in .data/ingest-key-hmac-secret and .data/destination-key-encryption-keys), START_TIMEOUT_SECONDS (120), STOP_GRACE_SECONDS (20), SKIP_INSTALL=1.
@@ -17,6 +18,7 @@ source scripts/local-services.sh
 
 export PORT="${PORT:-3000}"
 export RTMP_PORT="${RTMP_PORT:-1935}"
+export RELAY_HTTP_PORT="${RELAY_HTTP_PORT:-3001}"
 export PUBLIC_RTMP_HOST="${PUBLIC_RTMP_HOST:-localhost}"
 start_timeout="${START_TIMEOUT_SECONDS:-120}"
 stop_grace="${STOP_GRACE_SECONDS:-20}"
@@ -68,9 +70,9 @@ for entry in dist/apps/api/src/main.js dist/apps/relay/src/main.js; do
 done
 
 # Something else on these ports would answer the health check or take the ingest.
-for port in "$PORT" "$RTMP_PORT"; do
+for port in "$PORT" "$RTMP_PORT" "$RELAY_HTTP_PORT"; do
   ls_port_free "$port" || {
-    note "port $port is in use on 127.0.0.1; set PORT / RTMP_PORT"
+    note "port $port is in use on 127.0.0.1; set PORT / RTMP_PORT / RELAY_HTTP_PORT"
     exit 1
   }
 done
@@ -152,6 +154,7 @@ cat <<EOF
   Restream Relay is running.
     API:      http://127.0.0.1:$PORT   (health: /healthz)
     Ingest:   rtmp://$PUBLIC_RTMP_HOST:$RTMP_PORT/live   (host $PUBLIC_RTMP_HOST, port $RTMP_PORT)
+    Relay:    http://127.0.0.1:$RELAY_HTTP_PORT/metrics   (health: /healthz, /readyz)
     API key:  $RELAY_BOOTSTRAP_API_KEY
               e.g. curl -H 'Authorization: Bearer $RELAY_BOOTSTRAP_API_KEY' http://127.0.0.1:$PORT/v1/events
   Ctrl-C stops the API, the relay and the local services this script started.

@@ -27,6 +27,7 @@ describe('fault: a Redis that evicts keys is refused at start-up', { timeout: 90
       REDIS_URL: redis.url,
       PORT: String(await freePort()),
       RTMP_PORT: String(await freePort()),
+      RELAY_HTTP_PORT: String(await freePort()),
       BIND_HOST: '127.0.0.1',
       ...testSecretsEnv(),
     };

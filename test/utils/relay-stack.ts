@@ -18,6 +18,8 @@ export interface ApiResponse<T = unknown> {
 /** The whole service on loopback: PostgreSQL, Redis, the API and the relay, built from dist/. */
 export interface RelayStack {
   readonly apiUrl: string;
+  /** The relay's HTTP server (/metrics, /healthz, /readyz), e.g. http://127.0.0.1:40123. */
+  readonly relayHttpUrl: string;
   readonly rtmpPort: number;
   readonly apiKey: string;
   readonly databaseUrl: string;
@@ -56,13 +58,14 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
   const postgres = await startPostgres();
   const redis = await startRedis();
   const databaseUrl = await postgres.createDatabase('restream_relay');
-  const [port, rtmpPort] = [await freePort(), await freePort()];
+  const [port, rtmpPort, relayHttpPort] = [await freePort(), await freePort(), await freePort()];
   const apiKey = `rrk_test_${randomBytes(16).toString('hex')}`;
   const common = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redis.url,
     PORT: String(port),
     RTMP_PORT: String(rtmpPort),
+    RELAY_HTTP_PORT: String(relayHttpPort),
     BIND_HOST: '127.0.0.1',
     PUBLIC_RTMP_HOST: '127.0.0.1',
     RELAY_BOOTSTRAP_API_KEY: apiKey,
@@ -111,6 +114,7 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
 
   return {
     apiUrl,
+    relayHttpUrl: `http://127.0.0.1:${relayHttpPort}`,
     rtmpPort,
     apiKey,
     databaseUrl,
@@ -133,7 +137,8 @@ export async function startRelayStack(env: NodeJS.ProcessEnv = {}): Promise<Rela
  * Starts one more relay process of `stack` (`node dist/apps/relay/src/main.js`, same database and Redis),
  * e.g. a restart after `kill -9` of `stack.relay`, or a second relay. `rtmpPort`: its RTMP port (default
  * the stack's, free once the first relay is gone; pass another for a relay running beside it). Resolves
- * when it says it is ready. The caller stops it.
+ * when it says it is ready. The caller stops it. Its HTTP server gets a free port of its own
+ * (`RELAY_HTTP_PORT` in `env` to choose one).
  */
 export async function startRelayProcess(
   stack: RelayStack,
@@ -141,7 +146,12 @@ export async function startRelayProcess(
 ): Promise<ManagedProcess> {
   const relay = spawnProcess('node', [join(BUILD_ROOT, 'apps/relay/src/main.js')], {
     name: options.name ?? 'relay-2',
-    env: { ...stack.env, RTMP_PORT: String(options.rtmpPort ?? stack.rtmpPort), ...options.env },
+    env: {
+      ...stack.env,
+      RTMP_PORT: String(options.rtmpPort ?? stack.rtmpPort),
+      RELAY_HTTP_PORT: String(await freePort()),
+      ...options.env,
+    },
     ringSize: 5000,
   });
   await relay.waitForLine(/Relay ready/, 60_000).catch((error: Error) => {

@@ -13,6 +13,7 @@ import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { DestinationsModule } from './modules/destinations/destinations.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { PipelineQueueModule } from './modules/pipeline/pipeline-queue.module';
 import { RehearsalsModule } from './modules/rehearsals/rehearsals.module';
 import { TimelineModule } from './modules/timeline/timeline.module';
@@ -32,6 +33,7 @@ export class ApiModule {
         // Fail fast: a request that needs the queue answers 503 rather than wait for Redis to return.
         BullModule.forRoot({ connection: redisConnectionFromUrl(config.REDIS_URL, { failFast: true }) }),
         PipelineQueueModule,
+        MetricsModule,
         BillingModule.forRoot(config),
         ApiKeysModule,
         EventsModule,

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
 import { createAppLogging, scrubSecrets } from '@relay/observability';
 import { applyMigrations, findMigrationsDir, MigrationError } from '@relay/prisma';
-import { assertRedisFitForQueues, RedisAvailability, RedisStartupError } from '@relay/queue';
+import { assertRedisFitForQueues, RedisStartupError } from '@relay/queue';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { IngestService } from './relay/ingest.service';
 import { reapOrphanLegs } from './relay/orphan-legs';
@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   // The relay may start before the API on a new database: whichever comes first migrates it, under
   // Prisma's advisory lock, and the other finds it current.
   await applyMigrations(config.DATABASE_URL, findMigrationsDir(__dirname), new Logger('Migrations'));
-  const app = await NestFactory.createApplicationContext(RelayModule.forRoot(config, logging.params), {
+  const app = await NestFactory.create(RelayModule.forRoot(config, logging.params), {
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoNestLogger));
@@ -35,8 +35,11 @@ async function bootstrap(): Promise<void> {
   // ffmpeg legs of a relay that was killed exit when their stdin closes; any left are stale pushes.
   const reaped = reapOrphanLegs(config.FFMPEG_PATH);
   if (reaped > 0) new Logger('Relay').warn(`Stopped ${reaped} ffmpeg leg(s) left by a relay that died`);
-  // Media never waits on Redis; this only says, once, when queue work stalls and when it resumes.
-  void new RedisAvailability(config.REDIS_URL, { logger: new Logger('Redis') }).start();
+  // /metrics, /healthz and /readyz (RelayModule); /readyz says 503 until the ingest port is bound.
+  await app.listen(config.RELAY_HTTP_PORT, config.BIND_HOST);
+  new Logger('Relay').log(
+    `Relay HTTP (metrics, health) on http://${config.BIND_HOST}:${config.RELAY_HTTP_PORT}`,
+  );
   await app.get(IngestService).listen();
   // Events left on air are taken over once their previous owner's lock expires (or at once).
   await app.get(OwnershipService).claimOnAirEvents();

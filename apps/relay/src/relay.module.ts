@@ -1,9 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { AppConfigModule, type EnvironmentVariables } from '@relay/config';
 import { PrismaModule } from '@relay/prisma';
-import { QueueName, redisConnectionFromUrl } from '@relay/queue';
+import { QueueName, RedisAvailability, redisConnectionFromUrl } from '@relay/queue';
 import { LoggerModule, type Params as LoggerParams } from 'nestjs-pino';
+import { FfmpegCheck } from './health/ffmpeg-check';
+import { RelayHealthController } from './health/relay-health.controller';
+import { RelayMetricsController } from './metrics/metrics.controller';
+import { RelayMetricsService } from './metrics/relay-metrics.service';
 import { EventOwnerProcessor } from './processors/event-owner.processor';
 import { EventPipelineProcessor } from './processors/event-pipeline.processor';
 import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
@@ -20,7 +24,7 @@ import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookEventsService } from './webhooks/webhook-events.service';
 import { WebhookDeliveriesRepository } from './webhooks/webhooks.repository';
 
-/** The media plane: RTMP ingest, event pipelines and their queue workers. */
+/** The media plane: RTMP ingest, event pipelines and their queue workers; `/metrics`, `/healthz`, `/readyz`. */
 @Module({})
 export class RelayModule {
   /** `logging`: nestjs-pino parameters from `createAppLogging` (@relay/observability). */
@@ -39,7 +43,19 @@ export class RelayModule {
           { name: QueueName.WebhookDelivery },
         ),
       ],
+      controllers: [RelayHealthController, RelayMetricsController],
       providers: [
+        // Media never waits on Redis; this says, once, when queue work stalls and resumes (and /readyz).
+        {
+          provide: RedisAvailability,
+          useFactory: () => {
+            const redis = new RedisAvailability(config.REDIS_URL, { logger: new Logger('Redis') });
+            void redis.start();
+            return redis;
+          },
+        },
+        FfmpegCheck,
+        RelayMetricsService,
         RelayRepository,
         EventWritesService,
         PipelineEventsListener,

@@ -205,9 +205,9 @@ export class ReadinessSchema {
   @ApiProperty({ example: 'ok' })
   status!: string;
 
-  @ApiProperty({ example: 'up' })
-  database!: string;
-
-  @ApiProperty({ example: 'up' })
-  jobQueue!: string;
+  @ApiProperty({
+    description: "Each dependency checked: 'ok' (a 503 lists the failing ones in error.details)",
+    example: { database: 'ok', redis: 'ok' },
+  })
+  checks!: Record<string, string>;
 }

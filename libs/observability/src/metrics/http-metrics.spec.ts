@@ -36,7 +36,18 @@ describe('HTTP request duration', () => {
     assert.doesNotMatch(text, /0b7e4a52|secret/);
   });
 
-  it('labels a request no route matched as unmatched', () => {
+  it('labels a request no controller route matched as unmatched, also under a catch-all middleware route', async () => {
+    const registry = new Registry();
+    const middleware = httpMetricsMiddleware(createHttpRequestDuration(registry));
+    const catchAll = { path: '{/*splat}' }; // how NestJS mounts a middleware for every route
+    const res = new FakeResponse();
+    middleware({ method: 'GET', route: catchAll }, res, () => undefined);
+    res.statusCode = 404;
+    res.emit('finish');
+    assert.match(await registry.metrics(), /route="unmatched",status_class="4xx"\} 1/);
+  });
+
+  it('builds the template from the base URL and the route path', () => {
     assert.equal(routeTemplate({ method: 'GET' }), UNMATCHED_ROUTE);
     assert.equal(routeTemplate({ baseUrl: '/v1', route: { path: '/events' } }), '/v1/events');
     assert.equal(routeTemplate({ route: { path: '' } }), '/');

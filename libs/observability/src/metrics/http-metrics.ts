@@ -39,11 +39,15 @@ export interface FinishingResponse {
 
 /**
  * The route template of a request once routing is done: `baseUrl` + the matched route's path
- * (e.g. `/v1/events/:id`), or {@link UNMATCHED_ROUTE}. Express sets `req.route` to the matched layer.
+ * (e.g. `/v1/events/:id`), or {@link UNMATCHED_ROUTE}. Express sets `req.route` to the last route layer
+ * that matched; `middlewareRoute` is the one that was current when the middleware ran (NestJS mounts a
+ * middleware as a catch-all route, `{/*splat}`): still seeing it means no controller route matched.
  */
-export function routeTemplate(req: RoutedRequest): string {
+export function routeTemplate(req: RoutedRequest, middlewareRoute?: RoutedRequest['route']): string {
   const path = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` || '/' : UNMATCHED_ROUTE;
+  if (typeof path !== 'string' || (middlewareRoute !== undefined && req.route === middlewareRoute))
+    return UNMATCHED_ROUTE;
+  return `${req.baseUrl ?? ''}${path}` || '/';
 }
 
 /**
@@ -55,12 +59,13 @@ export function httpMetricsMiddleware(
 ): (req: RoutedRequest, res: FinishingResponse, next: () => void) => void {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const middlewareRoute = req.route;
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       histogram.observe(
         {
           method: httpMethodLabel(req.method),
-          route: routeTemplate(req),
+          route: routeTemplate(req, middlewareRoute),
           status_class: statusClass(res.statusCode),
         },
         seconds,

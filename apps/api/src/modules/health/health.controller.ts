@@ -1,26 +1,36 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { runReadinessChecks, type ReadinessCheck, type ReadyBody } from '@relay/observability';
 import { PrismaService } from '@relay/prisma';
 import { RedisAvailability } from '@relay/queue';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
 import { ApiErrors } from '../../openapi/api-error.schema';
 import { HealthSchema, ReadinessSchema } from '../../openapi/resources.schema';
 
-/** What /readyz reports when every dependency answers. */
-export interface ReadinessJson {
-  status: 'ok';
-  database: 'up';
-  jobQueue: 'up';
-}
-
-/** Liveness and readiness probes. No auth. */
+/** Liveness and readiness probes. No auth. The relay answers the same JSON (libs/observability health). */
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly redis: RedisAvailability,
-  ) {}
+  private readonly checks: readonly ReadinessCheck[];
+
+  constructor(prisma: PrismaService, redis: RedisAvailability) {
+    this.checks = [
+      {
+        name: 'database',
+        label: 'the database (PostgreSQL)',
+        run: () =>
+          prisma.checkReachable().then(
+            () => null,
+            () => 'no answer to SELECT 1 within 2 s',
+          ),
+      },
+      {
+        name: 'redis',
+        label: 'the job queue (Redis)',
+        run: () => Promise.resolve(redis.available ? null : 'not connected'),
+      },
+    ];
+  }
 
   /**
    * Liveness: answers once the API serves (migrations applied, HTTP listening), whatever its dependencies
@@ -34,27 +44,18 @@ export class HealthController {
   }
 
   /**
-   * Readiness: 200 when PostgreSQL answers `SELECT 1` within 2 s and Redis is connected; otherwise 503
-   * `service_unavailable` naming what is away (a load balancer stops sending traffic, an operator sees why).
+   * Readiness: 200 `{status:'ok', checks:{database:'ok', redis:'ok'}}` when PostgreSQL answers `SELECT 1`
+   * within 2 s and Redis is connected; otherwise 503 `service_unavailable` naming what is away, one detail
+   * per failing check (a load balancer stops sending traffic, an operator sees why).
    */
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
   @ApiOkResponse({ type: ReadinessSchema })
   @ApiErrors(503)
   @Get('readyz')
-  async ready(): Promise<ReadinessJson> {
-    const away: string[] = [];
-    const database = await this.prisma.checkReachable().then(
-      () => true,
-      () => false,
-    );
-    if (!database) away.push('the database (PostgreSQL)');
-    if (!this.redis.available) away.push('the job queue (Redis)');
-    if (away.length > 0) {
-      throw new ApiError(
-        ApiErrorCode.ServiceUnavailable,
-        `Not ready: ${away.join(' and ')} ${away.length > 1 ? 'are' : 'is'} unavailable`,
-      );
-    }
-    return { status: 'ok', database: 'up', jobQueue: 'up' };
+  async ready(): Promise<ReadyBody> {
+    const readiness = await runReadinessChecks(this.checks);
+    if (!readiness.ready)
+      throw new ApiError(ApiErrorCode.ServiceUnavailable, readiness.message, readiness.details);
+    return readiness.body;
   }
 }

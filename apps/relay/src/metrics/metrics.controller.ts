@@ -1,0 +1,15 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { RelayMetricsService } from './relay-metrics.service';
+
+/** `GET /metrics` of the relay, Prometheus text format. No auth: serve it on an internal network only. */
+@Controller()
+export class RelayMetricsController {
+  constructor(private readonly metrics: RelayMetricsService) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async scrape(): Promise<string> {
+    return this.metrics.metrics();
+  }
+}
