@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { AppConfigModule, type EnvironmentVariables } from '@relay/config';
 import { PrismaModule } from '@relay/prisma';
-import { QueueName, RedisAvailability, redisConnectionFromUrl } from '@relay/queue';
+import { EventChangePublisher, QueueName, RedisAvailability, redisConnectionFromUrl } from '@relay/queue';
 import { LoggerModule, type Params as LoggerParams } from 'nestjs-pino';
 import { FfmpegCheck } from './health/ffmpeg-check';
 import { RelayHealthController } from './health/relay-health.controller';
@@ -57,6 +57,10 @@ export class RelayModule {
         FfmpegCheck,
         RelayMetricsService,
         RelayRepository,
+        {
+          provide: EventChangePublisher,
+          useFactory: () => new EventChangePublisher(config.REDIS_URL, new Logger('EventChanges')),
+        },
         EventWritesService,
         PipelineEventsListener,
         PipelinesService,

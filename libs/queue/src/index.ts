@@ -6,3 +6,4 @@ export * from './job-producer';
 export * from './event-ownership';
 export * from './webhook-delivery';
 export * from './billing-queues';
+export * from './event-changes';

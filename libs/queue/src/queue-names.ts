@@ -14,6 +14,13 @@ export const QueueName = {
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
+/**
+ * Redis pub/sub channel (not a queue) on which the relay and the API announce that an event, its legs,
+ * its rehearsal or its timeline changed in PostgreSQL; the API's status streams re-read it (see
+ * event-changes).
+ */
+export const EVENT_CHANGES_CHANNEL = 'event-changes';
+
 export const EventPipelineJob = {
   Start: 'start-event',
   Stop: 'stop-event',

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseError } from '@relay/prisma';
+import { EventChangePublisher } from '@relay/queue';
 
 /** While a held write runs: when it was queued (ms since epoch), i.e. when what it records happened. */
 const queuedAtOfWrite = new AsyncLocalStorage<number>();
@@ -69,9 +70,14 @@ export class EventWriteQueue {
   private awaySince: number | null = null;
   private drainWaiters: Array<() => void> = [];
 
+  /**
+   * @param written called with the event id after each write the database answered (committed, or
+   *   refused for good), e.g. to tell status streams to re-read the event; must return at once.
+   */
   constructor(
     private readonly limits: EventWriteLimits,
     private readonly logger: EventWriteLogger,
+    private readonly written: (eventId: string) => void = () => undefined,
   ) {}
 
   /** Writes held now, across all events (the one being tried included). */
@@ -126,12 +132,14 @@ export class EventWriteQueue {
       try {
         await queuedAtOfWrite.run(item.queuedAt, item.write);
         this.databaseAnswered();
+        this.written(eventId);
         return;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (!(error instanceof DatabaseError && error.kind === 'unavailable')) {
           this.databaseAnswered();
           this.logger.error(`Write "${item.what}" of event ${eventId} failed: ${message}`);
+          this.written(eventId); // part of it may have been committed
           return;
         }
         this.databaseAway(message);
@@ -165,10 +173,13 @@ export class EventWriteQueue {
   }
 }
 
-/** The relay's {@link EventWriteQueue}, with {@link EVENT_WRITE_LIMITS}. */
+/**
+ * The relay's {@link EventWriteQueue}, with {@link EVENT_WRITE_LIMITS}; each write the database answered
+ * is announced on the event changes channel (status streams of the API re-read the event).
+ */
 @Injectable()
 export class EventWritesService extends EventWriteQueue {
-  constructor() {
-    super(EVENT_WRITE_LIMITS, new Logger('EventWrites'));
+  constructor(changes: EventChangePublisher) {
+    super(EVENT_WRITE_LIMITS, new Logger('EventWrites'), (eventId) => changes.publish(eventId));
   }
 }

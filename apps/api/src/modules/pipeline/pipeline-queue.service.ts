@@ -3,16 +3,24 @@ import { Injectable } from '@nestjs/common';
 import {
   addJobWithin,
   EVENT_PIPELINE_JOB_OPTIONS,
+  EventChangePublisher,
   EventPipelineJob,
   QueueName,
   type EventPipelinePayload,
 } from '@relay/queue';
 import type { Queue } from 'bullmq';
 
-/** Asks the relay to start, stop or resync an event's pipeline (BullMQ queue `event-pipeline`). */
+/**
+ * Asks the relay to start, stop or resync an event's pipeline (BullMQ queue `event-pipeline`). Every API
+ * write the relay must hear of comes through here, after it is committed: it is announced to the status
+ * streams as well (EventChangePublisher).
+ */
 @Injectable()
 export class PipelineQueueService {
-  constructor(@InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<EventPipelinePayload>) {}
+  constructor(
+    @InjectQueue(QueueName.EventPipeline) private readonly queue: Queue<EventPipelinePayload>,
+    private readonly changes: EventChangePublisher,
+  ) {}
 
   /**
    * Queues `job` for the event; `extra` carries job-specific fields (the rehearsal id).
@@ -24,6 +32,10 @@ export class PipelineQueueService {
     eventId: string,
     extra: Omit<EventPipelinePayload, 'eventId'> = {},
   ): Promise<void> {
-    await addJobWithin(this.queue, job, { eventId, ...extra }, EVENT_PIPELINE_JOB_OPTIONS);
+    try {
+      await addJobWithin(this.queue, job, { eventId, ...extra }, EVENT_PIPELINE_JOB_OPTIONS);
+    } finally {
+      this.changes.publish(eventId);
+    }
   }
 }
