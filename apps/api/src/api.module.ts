@@ -11,6 +11,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { DestinationsModule } from './modules/destinations/destinations.module';
+import { EventStreamModule } from './modules/event-stream/event-stream.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
 import { MetricsModule } from './modules/metrics/metrics.module';
@@ -37,6 +38,7 @@ export class ApiModule {
         BillingModule.forRoot(config),
         ApiKeysModule,
         EventsModule,
+        EventStreamModule,
         DestinationsModule,
         RehearsalsModule,
         TimelineModule,

@@ -43,6 +43,8 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
     options.logger.log(`${signal}: no new connections; draining ${inFlight.size} request(s) in flight`);
     // Their connections close once answered, so keep-alive clients reconnect to another instance.
     for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+    // Event streams never end by themselves: end them now (their clients reconnect elsewhere).
+    for (const response of inFlight) if (isEventStream(response)) response.end();
     server.close(); // also closes idle keep-alive connections (Node ≥ 19)
     const idle = new Promise<boolean>((resolve) => {
       if (inFlight.size === 0) return resolve(true);
@@ -78,6 +80,10 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+function isEventStream(response: Response): boolean {
+  return String(response.getHeader('content-type') ?? '').startsWith('text/event-stream');
 }
 
 /** Resolves after `ms`; the process exits right after the drain, so the timer needs no clearing. */
