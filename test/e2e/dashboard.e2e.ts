@@ -123,6 +123,7 @@ describe('dashboard page in a real browser', { timeout: 150_000 }, () => {
     await waitForText('#rehearsal-backup-on-air', /the backup took over/, 10_000);
     await waitForText('#input-backup-on-air', /On air/);
     await waitForText('#input-primary-state', /^Stalled/);
+    await waitForText('#timeline', /Failover: the backup went on air/, 10_000);
     mkdirSync(OUTPUT_DIR, { recursive: true });
     const screenshot = resolve(OUTPUT_DIR, 'rehearsal.png');
     await page.screenshot({ path: screenshot, fullPage: true });
