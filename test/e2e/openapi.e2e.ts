@@ -20,6 +20,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/events/{id}': ['get', 'patch', 'delete'],
   '/v1/events/{id}/start': ['post'],
   '/v1/events/{id}/stop': ['post'],
+  '/v1/events/{id}/stream': ['get'],
   '/v1/events/{id}/ingest/{role}/rotate-key': ['post'],
   '/v1/events/{eventId}/destinations': ['post'],
   '/v1/events/{eventId}/destinations/{destinationId}': ['patch', 'delete'],

@@ -58,6 +58,19 @@ describe('EventWriteQueue', () => {
     assert.ok(logger.lines.some((l) => /available again/.test(l)));
   });
 
+  it('announces each event once its write is done, never while the database is away', async () => {
+    const db = flakyDatabase();
+    const announced: string[] = [];
+    const queue = new EventWriteQueue(LIMITS, silentLogger(), (eventId) => announced.push(eventId));
+    queue.enqueue('event-1', 'a', db.write('a'));
+    queue.enqueue('event-2', 'x', db.write('x'));
+    await sleep(50);
+    assert.deepEqual(announced, []);
+    db.back();
+    await queue.drain(1000);
+    assert.deepEqual(announced.sort(), ['event-1', 'event-2']);
+  });
+
   it('drops a write that waited longer than maxAgeMs, then carries on', async () => {
     const db = flakyDatabase();
     const logger = silentLogger();
