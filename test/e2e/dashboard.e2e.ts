@@ -67,6 +67,14 @@ describe('dashboard page in a real browser', { timeout: 150_000 }, () => {
     assert.match(headers['content-security-policy'] ?? '', /default-src 'self'/);
     assert.equal(headers['x-content-type-options'], 'nosniff');
     assert.equal(headers['referrer-policy'], 'no-referrer');
+    const script = await fetch(`${stack.apiUrl}/dashboard/app.js`);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.equal(script.headers.get('cache-control'), 'no-cache');
+    const etag = script.headers.get('etag') ?? '';
+    const again = await fetch(`${stack.apiUrl}/dashboard/app.js`, { headers: { 'if-none-match': etag } });
+    assert.equal(again.status, 304);
+    for (const path of ['/dashboard/package.json', '/dashboard/..%2Fpackage.json', '/dashboard/nope.js'])
+      assert.equal((await fetch(`${stack.apiUrl}${path}`)).status, 404, path);
 
     await page.getByLabel('API key').fill('rrk_not_a_real_key');
     await page.getByRole('button', { name: 'Sign in' }).click();
