@@ -69,7 +69,8 @@ export class EventChangePublisher {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.client.quit().catch(() => this.client.disconnect());
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
   }
 
   /** Nest lifecycle hook: {@link EventChangePublisher.stop}. */
@@ -149,6 +150,7 @@ export class EventChangeSubscriber {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.client.quit().catch(() => this.client.disconnect());
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
   }
 }
