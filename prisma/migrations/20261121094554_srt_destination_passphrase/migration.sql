@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "destinations" ADD COLUMN     "passphrase_cipher" TEXT;
+
