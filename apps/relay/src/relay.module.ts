@@ -12,6 +12,7 @@ import { EventOwnerProcessor } from './processors/event-owner.processor';
 import { EventPipelineProcessor } from './processors/event-pipeline.processor';
 import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
 import { EventWritesService } from './relay/event-writes.service';
+import { IngestKeyRotationsListener } from './relay/ingest-key-rotations.listener';
 import { IngestService } from './relay/ingest.service';
 import { InputPresenceService } from './relay/input-presence.service';
 import { OwnershipService } from './relay/ownership.service';
@@ -65,6 +66,7 @@ export class RelayModule {
         PipelineEventsListener,
         PipelinesService,
         IngestService,
+        IngestKeyRotationsListener,
         RehearsalsService,
         InputPresenceService,
         OwnershipService,

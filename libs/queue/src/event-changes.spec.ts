@@ -6,7 +6,18 @@ describe('event change messages', () => {
   it('carry the event id as {"eventId"} and read back', () => {
     const id = '6f1c2a7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f';
     assert.equal(encodeEventChange(id), `{"eventId":"${id}"}`);
-    assert.equal(decodeEventChange(encodeEventChange(id)), id);
+    assert.deepEqual(decodeEventChange(encodeEventChange(id)), { eventId: id });
+  });
+
+  it('carry a known cause and drop an unknown one', () => {
+    const id = '6f1c2a7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f';
+    assert.deepEqual(decodeEventChange(encodeEventChange(id, 'ingest_key_rotated')), {
+      eventId: id,
+      cause: 'ingest_key_rotated',
+    });
+    assert.deepEqual(decodeEventChange(JSON.stringify({ eventId: id, cause: 'something_new' })), {
+      eventId: id,
+    });
   });
 
   it('ignore anything else published on the channel', () => {

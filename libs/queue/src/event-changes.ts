@@ -13,17 +13,38 @@ const PUBLISH_TIMEOUT_MS = 1000;
 /** Longest event id accepted from the channel (a UUID is 36 characters). */
 const MAX_EVENT_ID_LENGTH = 64;
 
-/** The message published on {@link EVENT_CHANGES_CHANNEL}: `{"eventId":"<uuid>"}`. */
-export function encodeEventChange(eventId: string): string {
-  return JSON.stringify({ eventId });
+/**
+ * Why a change is announced, when something besides the status streams must act on it:
+ * `ingest_key_rotated`: an ingest stream key was replaced; every relay cuts a publisher still using the
+ * old key (the `sync` job reaches only the event's owner, and a publisher may sit on another relay).
+ */
+export type EventChangeCause = 'ingest_key_rotated';
+const CAUSES: ReadonlySet<string> = new Set<EventChangeCause>(['ingest_key_rotated']);
+
+/** One announced change: the event, and the cause when one matters. */
+export interface EventChange {
+  eventId: string;
+  cause?: EventChangeCause;
 }
 
-/** The event id of a message of {@link EVENT_CHANGES_CHANNEL}, or null when it is not one. */
-export function decodeEventChange(message: string): string | null {
+/** The message published on {@link EVENT_CHANGES_CHANNEL}: `{"eventId":"<uuid>"[,"cause":"…"]}`. */
+export function encodeEventChange(eventId: string, cause?: EventChangeCause): string {
+  return JSON.stringify(cause ? { eventId, cause } : { eventId });
+}
+
+/**
+ * The change a message of {@link EVENT_CHANGES_CHANNEL} announces, or null when it is not one. An
+ * unknown cause is dropped (an older process reads a newer one's message as a plain change).
+ */
+export function decodeEventChange(message: string): EventChange | null {
   try {
-    const parsed = JSON.parse(message) as { eventId?: unknown } | null;
+    const parsed = JSON.parse(message) as { eventId?: unknown; cause?: unknown } | null;
     const id = parsed?.eventId;
-    return typeof id === 'string' && id.length > 0 && id.length <= MAX_EVENT_ID_LENGTH ? id : null;
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_EVENT_ID_LENGTH) return null;
+    const cause = parsed?.cause;
+    return typeof cause === 'string' && CAUSES.has(cause)
+      ? { eventId: id, cause: cause as EventChangeCause }
+      : { eventId: id };
   } catch {
     return null;
   }
@@ -55,11 +76,11 @@ export class EventChangePublisher {
     this.client.on('error', () => undefined);
   }
 
-  /** Announces a change of event `eventId`; returns at once. */
-  publish(eventId: string): void {
+  /** Announces a change of event `eventId` (with its `cause` when one matters); returns at once. */
+  publish(eventId: string, cause?: EventChangeCause): void {
     if (this.stopped) return;
     if (this.client.status !== 'ready') return this.failed(`connection ${this.client.status}`);
-    this.client.publish(EVENT_CHANGES_CHANNEL, encodeEventChange(eventId)).then(
+    this.client.publish(EVENT_CHANGES_CHANNEL, encodeEventChange(eventId, cause)).then(
       () => this.succeeded(),
       (error: unknown) => this.failed(error instanceof Error ? error.message : String(error)),
     );
@@ -96,7 +117,7 @@ export class EventChangePublisher {
 
 /**
  * Listens to {@link EVENT_CHANGES_CHANNEL} on one connection of its own (a subscribed connection can do
- * nothing else) and calls `listener` with each event id. Reconnects and subscribes again by itself
+ * nothing else) and calls `listener` with each change. Reconnects and subscribes again by itself
  * (ioredis `autoResubscribe`); says once when the connection is lost and once when it is back.
  *
  * States: created → started → stopped.
@@ -131,12 +152,12 @@ export class EventChangeSubscriber {
     });
   }
 
-  /** Subscribes and calls `listener(eventId)` for each change; returns at once. */
-  start(listener: (eventId: string) => void): void {
+  /** Subscribes and calls `listener(change)` for each change; returns at once. */
+  start(listener: (change: EventChange) => void): void {
     this.client.on('message', (channel: string, message: string) => {
       if (channel !== EVENT_CHANGES_CHANNEL) return;
-      const eventId = decodeEventChange(message);
-      if (eventId) listener(eventId);
+      const change = decodeEventChange(message);
+      if (change) listener(change);
     });
     this.client.subscribe(EVENT_CHANGES_CHANNEL).catch((error: unknown) => {
       if (!this.stopped)

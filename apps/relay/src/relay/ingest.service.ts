@@ -44,6 +44,8 @@ export class IngestService implements OnApplicationShutdown {
     });
     this.pipelines.onEventDeleted((eventId) => {
       this.acceptedKeys.forgetEvent(eventId);
+      this.publishingWith.delete(`${eventId}/primary`);
+      this.publishingWith.delete(`${eventId}/backup`);
       this.server.kick({ eventId, role: 'primary' });
       this.server.kick({ eventId, role: 'backup' });
     });
@@ -68,9 +70,15 @@ export class IngestService implements OnApplicationShutdown {
 
   /**
    * Cuts a publisher of `eventId` whose stream key is no longer the ingest's key (rotated), and forgets
-   * that key, so it cannot come back in even while the database is away.
+   * that key, so it cannot come back in even while the database is away. Reads the database only when
+   * this relay let a publisher of the event in.
    */
   async revalidatePublishers(eventId: string): Promise<void> {
+    // Only a relay that let a publisher of this event in holds its key (in a session or in the cache).
+    const letIn = (['primary', 'backup'] as const).some((role) =>
+      this.publishingWith.has(`${eventId}/${role}`),
+    );
+    if (!letIn) return;
     const current = await this.repository.findIngestKeyHashes(eventId);
     for (const role of ['primary', 'backup'] as const satisfies InputRole[]) {
       const slot = `${eventId}/${role}`;

@@ -17,7 +17,7 @@ export class EventChangesHub implements OnModuleInit, OnModuleDestroy {
 
   /** Subscribes at start-up, outside any request (its connection's callbacks carry no request context). */
   onModuleInit(): void {
-    this.subscriber.start((id) => this.listeners.get(id)?.forEach((notify) => notify()));
+    this.subscriber.start(({ eventId }) => this.listeners.get(eventId)?.forEach((notify) => notify()));
   }
 
   /** Calls `listener` each time a change of `eventId` is announced; returns the function that stops it. */

@@ -62,7 +62,8 @@ export class EventsService {
     await this.get(organizationId, id);
     const streamKey = generateIngestStreamKey(role);
     await this.events.replaceStreamKey(id, role, this.storedKey(streamKey));
-    await this.pipeline.request(EventPipelineJob.Sync, id);
+    // The owner relay resyncs; every relay cuts a publisher still using the old key.
+    await this.pipeline.request(EventPipelineJob.Sync, id, {}, 'ingest_key_rotated');
     return presentEvent(await this.get(organizationId, id), this.ingestServerUrl, { [role]: streamKey });
   }
 

@@ -4,6 +4,7 @@ import {
   addJobWithin,
   EVENT_PIPELINE_JOB_OPTIONS,
   EventChangePublisher,
+  type EventChangeCause,
   EventPipelineJob,
   QueueName,
   type EventPipelinePayload,
@@ -23,7 +24,8 @@ export class PipelineQueueService {
   ) {}
 
   /**
-   * Queues `job` for the event; `extra` carries job-specific fields (the rehearsal id).
+   * Queues `job` for the event; `extra` carries job-specific fields (the rehearsal id); `cause` goes with
+   * the change announced to every API and relay process (see EventChangeCause).
    *
    * @throws QueueUnavailableError when Redis is away or slow (the API answers 503): never waits for it.
    */
@@ -31,11 +33,12 @@ export class PipelineQueueService {
     job: EventPipelineJob,
     eventId: string,
     extra: Omit<EventPipelinePayload, 'eventId'> = {},
+    cause?: EventChangeCause,
   ): Promise<void> {
     try {
       await addJobWithin(this.queue, job, { eventId, ...extra }, EVENT_PIPELINE_JOB_OPTIONS);
     } finally {
-      this.changes.publish(eventId);
+      this.changes.publish(eventId, cause);
     }
   }
 }
