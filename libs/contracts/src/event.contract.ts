@@ -67,6 +67,8 @@ export interface DestinationJson {
   url: string;
   /** The destination's stream key with all but its last 4 characters masked, or null. */
   streamKeyMasked: string | null;
+  /** srt:// destinations: "********" when an SRT passphrase is set (never shown, not even in part), else null. */
+  passphraseMasked: string | null;
   state: LegState;
   restarts: number;
   /**

@@ -4,6 +4,7 @@ export * from './legs/leg-failure';
 export * from './legs/leg-policy';
 export * from './legs/outbound-leg';
 export * from './legs/secret-redaction';
+export * from './legs/srt-url';
 export * from './pipeline/event-pipeline';
 export * from './pipeline/pipeline-types';
 export * from './pipeline/program-slate';

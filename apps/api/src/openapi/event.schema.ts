@@ -84,11 +84,27 @@ export class DestinationSchema {
   @ApiProperty({ example: 'YouTube' })
   name!: string;
 
-  @ApiProperty({ example: 'rtmp://a.rtmp.youtube.com/live2' })
+  @ApiProperty({
+    example: 'rtmp://a.rtmp.youtube.com/live2',
+    description: 'rtmp://host[:port]/app, rtmps://… or srt://host:port',
+  })
   url!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: '****abcd' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '********abcd',
+    description: 'The stream key (for srt://, the SRT streamid) with all but its last 4 characters masked',
+  })
   streamKeyMasked!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'srt:// destinations: "********" when an SRT passphrase is set, else null',
+  })
+  passphraseMasked!: string | null;
 
   @ApiProperty({ enum: ['idle', 'connecting', 'live', 'retrying', 'failed'], example: 'idle' })
   state!: string;

@@ -8,7 +8,14 @@ import {
   PAID_SUBSCRIPTION_STATUSES,
   PLAN_LIMITS,
 } from '@relay/contracts';
-import type { InputMediaInfo, LegSpec, RehearsalReport, SwitcherSettings } from '@relay/media';
+import {
+  buildSrtPublishUrl,
+  type InputMediaInfo,
+  isSrtUrl,
+  type LegSpec,
+  type RehearsalReport,
+  type SwitcherSettings,
+} from '@relay/media';
 import { Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
 import { currentWriteQueuedAt } from './event-writes.service';
 
@@ -24,6 +31,15 @@ export interface PipelineConfig {
   readonly status: 'idle' | 'standby' | 'live' | 'ended';
   readonly settings: SwitcherSettings;
   readonly legs: LegSpec[];
+}
+
+/**
+ * Where a leg publishes: `url + "/" + streamKey` for RTMP(S); for SRT, `srt://host:port?streamid=<streamKey>`
+ * with the passphrase and the transport settings (see buildSrtPublishUrl). A secret.
+ */
+function publishUrlOf(url: string, streamKey: string | null, passphrase: string | null): string {
+  if (isSrtUrl(url)) return buildSrtPublishUrl({ url, streamId: streamKey, passphrase });
+  return streamKey ? `${url}/${streamKey}` : url;
 }
 
 /** The relay's reads and writes in PostgreSQL. Every method maps Prisma errors to DatabaseError. */
@@ -88,7 +104,11 @@ export class RelayRepository {
       settings: settingsOf(event),
       legs: event.destinations.map((d) => ({
         destinationId: d.id,
-        publishUrl: streamKeyOf(d) ? `${d.url}/${streamKeyOf(d)}` : d.url,
+        publishUrl: publishUrlOf(
+          d.url,
+          streamKeyOf(d),
+          d.passphraseCipher ? this.secrets.cipher.decrypt(d.passphraseCipher) : null,
+        ),
         streamKey: streamKeyOf(d),
         policy: {
           maxBackoffMs: d.maxBackoffMs ?? event.legMaxBackoffMs,

@@ -6,10 +6,14 @@ import type { ProgramPacket } from '../switcher/program-packet';
 import { classifyLegFailure, type LegFailure } from './leg-failure';
 import type { OutboundLeg, OutboundLegListener, OutboundLegState, ProgramSource } from './outbound-leg';
 import { redactSecrets } from './secret-redaction';
+import { isSrtUrl, srtFfmpegOutput } from './srt-url';
 
 /** Options of an {@link FfmpegLeg}. Durations in ms, sizes in bytes. */
 export interface FfmpegLegOptions {
-  /** Full publish URL, stream key included (a secret: never logged). rtmp://, rtmps:// or srt://. */
+  /**
+   * Full publish URL, stream key included (a secret: never logged). rtmp://, rtmps:// or srt:// (see
+   * buildSrtPublishUrl: its streamid and passphrase are passed to ffmpeg as options, and masked too).
+   */
   readonly url: string;
   /** Secrets to mask in diagnostics besides the URL (the destination stream key). */
   readonly secrets: readonly string[];
@@ -65,7 +69,7 @@ export class FfmpegLeg implements OutboundLeg {
     private readonly options: FfmpegLegOptions,
     private readonly listener: OutboundLegListener,
   ) {
-    this.secrets = [options.url, ...options.secrets];
+    this.secrets = [options.url, ...options.secrets, ...srtFfmpegOutput(options.url).secrets];
   }
 
   get state(): OutboundLegState {
@@ -87,16 +91,19 @@ export class FfmpegLeg implements OutboundLeg {
     this.outputOpenedAt = 0;
     this.writeFailed = false;
     this.waitingForKeyframe = true;
-    const isSrt = this.options.url.startsWith('srt://');
+    const isSrt = isSrtUrl(this.options.url);
+    const srt = isSrt ? srtFfmpegOutput(this.options.url) : null;
     const command = ffmpeg({ stdoutLines: 0 })
       .setFfmpegPath(this.options.ffmpegPath)
       .input('pipe:0')
       // No "-fflags nobuffer": it discards the packets read while probing the input (measured: the
       // first 2 s of a 4 s stream were missing at the destination).
       .inputOptions(['-hide_banner', '-f', 'flv'])
-      .output(this.options.url)
+      .output(srt ? srt.url : this.options.url)
       // Audio and video only: a script-data tag after the start (onMetaData at a non-zero DTS, onCuePoint)
       // would become a data stream that ffmpeg's muxer waits for, holding the output up to 10 s.
+      // srt://: MPEG-TS; ffmpeg 5.1's mpegts muxer inserts h264_mp4toannexb by itself for FLV's AVC
+      // (measured: "Automatically inserted bitstream filter 'h264_mp4toannexb'") and writes ADTS for AAC.
       .outputOptions([
         '-c',
         'copy',
@@ -106,7 +113,7 @@ export class FfmpegLeg implements OutboundLeg {
         '0:a?',
         '-f',
         isSrt ? 'mpegts' : 'flv',
-        ...(isSrt ? [] : ['-flvflags', 'no_duration_filesize']),
+        ...(srt ? srt.options : ['-flvflags', 'no_duration_filesize']),
       ]);
 
     let resolveExit: () => void = () => undefined;
@@ -211,7 +218,10 @@ export class FfmpegLeg implements OutboundLeg {
     this.setState(expected ? 'idle' : 'exited');
     resolve();
     if (!expected) {
-      const openForMs = this.outputOpenedAt > 0 ? Date.now() - this.outputOpenedAt : null;
+      // An SRT listener refuses a caller in the handshake, before the output opens: an SRT connection
+      // closed soon after opening is not a refused key (see PUBLISH_REFUSED_WITHIN_MS).
+      const openForMs =
+        this.outputOpenedAt > 0 && !isSrtUrl(this.options.url) ? Date.now() - this.outputOpenedAt : null;
       const failure =
         this.failure ?? classifyLegFailure(this.output.toArray(), signal ? null : code, openForMs);
       this.listener.exited(failure);

@@ -4,6 +4,44 @@ import { classifyLegFailure } from './leg-failure';
 
 // ffmpeg 5.1 lines as seen from legs against nginx-rtmp and closed ports (keys already redacted).
 const cases: Array<[string, string[], number | null, string, RegExp]> = [
+  // SRT lines measured with ffmpeg 5.1 + libsrt 1.5.1 against an ffmpeg listener (mode=listener).
+  [
+    'an SRT listener refusing the passphrase',
+    [
+      '09:44:12.894784/SRT:RcvQ:w1!W:SRT.cn: processAsyncConnectRequest: REJECT reported from HS processing: Incorrect passphrase - not processing further',
+      '[srt @ 0x1] Connection to srt://127.0.0.1:46002?pkt_size=1316&latency=2000000 failed: Input/output error',
+    ],
+    null,
+    'auth-refused',
+    /SRT passphrase/,
+  ],
+  [
+    'an SRT listener that needs a passphrase none was given for',
+    [
+      '09:44:13.976589/SRT:RcvQ:w1!W:SRT.cn: processAsyncConnectRequest: REJECT reported from HS processing: Password required or unexpected - not processing further',
+    ],
+    null,
+    'auth-refused',
+    /SRT passphrase/,
+  ],
+  [
+    'an SRT listener rejecting the caller (streamid)',
+    [
+      'SRT.cn: processAsyncConnectRequest: REJECT reported from HS processing: Application-defined rejection reason - not processing further',
+    ],
+    null,
+    'auth-refused',
+    /check the streamid/,
+  ],
+  [
+    'no SRT listener',
+    [
+      '[srt @ 0x1] Connection to srt://127.0.0.1:45999?pkt_size=1316&latency=2000000 failed: Input/output error',
+    ],
+    null,
+    'unreachable',
+    /no SRT listener answered/,
+  ],
   [
     'a closed port',
     ['[tcp @ 0x1] Connection to tcp://127.0.0.1:9 failed: Connection refused'],

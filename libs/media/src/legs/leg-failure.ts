@@ -1,6 +1,7 @@
 /**
  * Why an outbound leg's ffmpeg ended, classified from its output lines (already redacted).
- * ffmpeg 5.1 wording (libavformat/rtmpproto.c, libavformat/tcp.c, libavformat/tls_*.c).
+ * ffmpeg 5.1 wording (libavformat/rtmpproto.c, libavformat/tcp.c, libavformat/tls_*.c, libavformat/libsrt.c)
+ * and libsrt 1.5's own log lines (`SRT.cn: … REJECT reported from HS processing: <reason>`).
  */
 export type LegFailureKind =
   | 'auth-refused'
@@ -20,6 +21,24 @@ export interface LegFailure {
 }
 
 const RULES: ReadonlyArray<{ kind: LegFailureKind; pattern: RegExp; message: string }> = [
+  // SRT first: libsrt's rejection lines are followed by ffmpeg's generic "Input/output error".
+  {
+    kind: 'auth-refused',
+    // libsrt rejection reasons 1010 (BADSECRET) and 1011 (UNSECURE), SRT RejectReasons.md.
+    pattern: /REJECT reported from HS processing: (Incorrect passphrase|Password required or unexpected)/i,
+    message: 'destination refused the SRT passphrase (wrong, missing, or not expected)',
+  },
+  {
+    kind: 'auth-refused',
+    pattern: /REJECT reported from HS processing|rejection HS response|connection rejected/i,
+    message: 'destination rejected the SRT connection: check the streamid (stream key)',
+  },
+  {
+    kind: 'unreachable',
+    // No SRT listener: libsrt's caller gives up after its 3 s connect timeout (UDP has no "refused").
+    pattern: /Connection to srt:\/\/\S* failed/i,
+    message: 'no SRT listener answered at the destination host and port (connection refused or timed out)',
+  },
   {
     kind: 'auth-refused',
     pattern:

@@ -19,6 +19,7 @@ export const SECRET_FIELDS = [
   'streamKey',
   'streamKeyHash',
   'streamKeyCipher',
+  'passphraseCipher',
   'key',
   'authorization',
   'cookie',

@@ -38,6 +38,12 @@ describe('scrubSecrets', () => {
       'srt://srt.example:9000?streamid=****&latency=200',
     ],
     [
+      'SRT passphrase',
+      `srt://srt.example:9000?streamid=abc&passphrase=${destinationKey}&latency=2000000`,
+      destinationKey,
+      'srt://srt.example:9000?streamid=****&passphrase=****&latency=2000000',
+    ],
+    [
       'database URL password',
       `Waiting for Redis at redis://:${destinationKey}@cache:6379; db postgresql://relay:${destinationKey}@db/relay`,
       destinationKey,

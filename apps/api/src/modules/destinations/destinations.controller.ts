@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseGuards } fro
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -26,7 +27,25 @@ import { DestinationsService } from './destinations.service';
 export class DestinationsController {
   constructor(private readonly destinations: DestinationsService) {}
 
-  @ApiOperation({ summary: 'Add a destination (an RTMP/RTMPS platform) to the event' })
+  @ApiOperation({ summary: 'Add a destination (an RTMP, RTMPS or SRT endpoint) to the event' })
+  @ApiBody({
+    type: CreateDestinationDto,
+    examples: {
+      rtmp: {
+        summary: 'RTMP platform',
+        value: { name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'abcd-efgh-ijkl-mnop' },
+      },
+      srt: {
+        summary: 'SRT endpoint: the stream key is the SRT streamid',
+        value: {
+          name: 'SRT server',
+          url: 'srt://srt.example.com:9000',
+          streamKey: '#!::r=live/show,m=publish',
+          passphrase: 'correct-horse-battery',
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: DestinationSchema })
   @ApiErrors(400, 402, 409)
   @Post()

@@ -15,6 +15,7 @@ export class DestinationsRepository {
       url: string;
       streamKeyCipher: string | null;
       streamKeyHint: string | null;
+      passphraseCipher: string | null;
     } & Partial<DestinationLegPolicyColumns>,
     tx?: Prisma.TransactionClient,
   ): Promise<Destination> {

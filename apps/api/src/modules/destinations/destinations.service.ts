@@ -26,6 +26,7 @@ export class DestinationsService {
   async create(organizationId: string, eventId: string, dto: CreateDestinationDto): Promise<DestinationJson> {
     const event = await this.events.get(organizationId, eventId);
     // "rtmps://live-api-s.facebook.com:443/rtmp/" is how platforms print it: the leg adds the "/".
+    // srt://host:port/ becomes srt://host:port (the leg adds the streamid as a query parameter).
     const url = dto.url.replace(/\/+$/, '');
     const row = {
       name: dto.name,
@@ -33,6 +34,8 @@ export class DestinationsService {
       // Encrypted at rest (AES-256-GCM); only the last 4 characters are kept in clear, for display.
       streamKeyCipher: dto.streamKey ? this.secrets.cipher.encrypt(dto.streamKey) : null,
       streamKeyHint: dto.streamKey ? secretHint(dto.streamKey) : null,
+      // srt:// only (validated): encrypted the same way, and never shown, not even in part.
+      passphraseCipher: dto.passphrase ? this.secrets.cipher.encrypt(dto.passphrase) : null,
       ...destinationLegPolicyColumns(dto.legPolicy),
     };
     // The count of the event's destinations and this insert are one transaction (plan limit).

@@ -61,6 +61,7 @@ export function presentDestination(d: Destination, event: EventLegPolicyColumns)
     url: d.url,
     // The key is stored encrypted; its last 4 characters (none for keys of 8 or fewer) are shown.
     streamKeyMasked: d.streamKeyCipher || d.streamKey ? `********${d.streamKeyHint ?? ''}` : null,
+    passphraseMasked: d.passphraseCipher ? '********' : null,
     state: d.state,
     restarts: d.restarts,
     lastError: d.lastError,

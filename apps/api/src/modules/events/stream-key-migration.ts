@@ -8,7 +8,7 @@ const BATCH = 200;
 /**
  * At API start-up, moves stream keys stored by older versions out of clear text (SQL cannot compute an
  * HMAC or AES-GCM under a secret from the environment): ingest keys become their keyed hash and hint,
- * destination keys their ciphertext and hint; destination keys encrypted under a key id other than the
+ * destination keys their ciphertext and hint; destination keys and SRT passphrases encrypted under a key id other than the
  * current one are re-encrypted (key rotation). Idempotent: each row is rewritten only while it needs it.
  */
 @Injectable()
@@ -72,16 +72,28 @@ export class StreamKeyMigration implements OnApplicationBootstrap {
                 { NOT: { streamKeyCipher: { startsWith: current } } },
               ],
             },
+            {
+              AND: [
+                { passphraseCipher: { not: null } },
+                { NOT: { passphraseCipher: { startsWith: current } } },
+              ],
+            },
           ],
         },
-        select: { id: true, streamKey: true, streamKeyCipher: true },
+        select: { id: true, streamKey: true, streamKeyCipher: true, passphraseCipher: true },
         take: BATCH,
       });
       for (const row of rows) {
-        const key = row.streamKey ?? cipher.decrypt(row.streamKeyCipher!);
+        const key = row.streamKey ?? (row.streamKeyCipher ? cipher.decrypt(row.streamKeyCipher) : null);
+        // An SRT passphrase is rotated with the stream key (same cipher, same keys).
+        const passphrase = row.passphraseCipher ? cipher.decrypt(row.passphraseCipher) : null;
         await this.prisma.destination.update({
           where: { id: row.id },
-          data: { streamKey: null, streamKeyCipher: cipher.encrypt(key), streamKeyHint: secretHint(key) },
+          data: {
+            streamKey: null,
+            ...(key === null ? {} : { streamKeyCipher: cipher.encrypt(key), streamKeyHint: secretHint(key) }),
+            ...(passphrase === null ? {} : { passphraseCipher: cipher.encrypt(passphrase) }),
+          },
         });
       }
       done += rows.length;
