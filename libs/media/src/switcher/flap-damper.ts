@@ -42,6 +42,17 @@ export class FlapDamper {
     return false;
   }
 
+  /** Why damping turned on at a failover whose reason was `lastReason`, in plain words. */
+  onReason(lastReason: string): string {
+    const { maxFailovers, windowMs } = this.settings;
+    return `${maxFailovers} failovers within ${windowMs} ms (last: ${lastReason})`;
+  }
+
+  /** Why damping ended, in plain words. */
+  get offReason(): string {
+    return `both inputs stable for ${this.settings.stableMs} ms`;
+  }
+
   /** Failovers in the window ending at `now` (for decision signals). */
   recentFailovers(now: number): number {
     return this.failovers.filter((t) => now - t <= this.settings.windowMs).length;

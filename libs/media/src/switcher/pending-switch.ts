@@ -77,3 +77,13 @@ export function liveEdgeResume(role: InputRole, skip: BacklogSkip): PendingSwitc
     planned: false,
   };
 }
+
+/** A planned switch (a start, a resume or a failback) to `to`, decided at wall clock `decidedAt` (ms). */
+export function plannedSwitch(
+  to: InputRole,
+  kind: SwitchKind,
+  reason: string,
+  decidedAt: number,
+): PendingSwitch {
+  return { to, kind, reason, decidedAt, lostAgeMs: null, planned: true };
+}
