@@ -3,8 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DestinationJson, EventJson } from '@relay/contracts';
+import {
+  buildSrtPublishUrl,
+  FfmpegLeg,
+  ProgramOutput,
+  type LegFailure,
+  type OutboundLegState,
+} from '@relay/media';
 import { analyzeTimeline, decodeErrors, probeFrameSizes, probePackets, runsOf } from '../utils/ffprobe';
+import { makeFlvFixture, playTags } from '../utils/flv-fixtures';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
+import { freePort } from '../utils/ports';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
@@ -181,3 +190,38 @@ describe(
     });
   },
 );
+
+describe('FfmpegLeg to an SRT address where nothing listens', { timeout: 60_000 }, () => {
+  it('fails as unreachable after the SRT connect timeout, secrets masked in its output', async () => {
+    const tags = await makeFlvFixture({ width: 320, height: 180, seconds: 8 });
+    const program = new ProgramOutput();
+    const states: OutboundLegState[] = [];
+    const failures: LegFailure[] = [];
+    const url = buildSrtPublishUrl({
+      url: `srt://127.0.0.1:${await freePort()}`,
+      streamId: STREAM_ID,
+      passphrase: PASSPHRASE,
+    });
+    const leg = new FfmpegLeg(
+      program,
+      { url, secrets: [STREAM_ID], ffmpegPath: 'ffmpeg' },
+      { stateChanged: (state) => states.push(state), exited: (failure) => failures.push(failure) },
+    );
+    leg.start();
+    const feeding = new AbortController();
+    const feed = playTags(tags, (tag) => program.publish(tag), { signal: feeding.signal });
+    try {
+      await waitFor(() => failures.length === 1, { timeoutMs: 15_000, message: 'leg failure reported' });
+    } finally {
+      feeding.abort();
+      await feed;
+    }
+    assert.deepEqual(states, ['connecting', 'exited']);
+    assert.equal(failures[0]!.kind, 'unreachable');
+    assert.match(failures[0]!.message, /no SRT listener answered/);
+    const output = leg.recentOutput().join('\n');
+    assert.match(output, /Connection to srt:\/\/127\.0\.0\.1:\d+\?pkt_size=1316&latency=2000000 failed/);
+    for (const secret of [STREAM_ID, PASSPHRASE, encodeURIComponent(STREAM_ID)])
+      assert.ok(!output.includes(secret), 'an SRT secret appeared in the leg output');
+  });
+});
