@@ -1,14 +1,11 @@
 import type { InputRole, PublishSink } from '../ingest/ingest-types';
-import { FfmpegLeg } from '../legs/ffmpeg-leg';
-import { DEFAULT_LEG_POLICY, LegFailureWindow } from '../legs/leg-policy';
-import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
-import type { LegFailure } from '../legs/leg-failure';
 import type { InputMediaInfo } from '../probe/media-info';
 import { InputMediaStats } from '../probe/media-stats';
 import type { SlateClipCache } from '../slate/slate-clip-cache';
 import { FailoverSwitcher } from '../switcher/failover-switcher';
 import { ProgramOutput } from '../switcher/program-output';
 import type { InputRates, SwitcherSettings, SwitchKind } from '../switcher/switcher-types';
+import { EventLegs, type LegFactory } from './event-legs';
 import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
 import { ProgramSlate, type SlateStart } from './program-slate';
 
@@ -16,49 +13,16 @@ import { ProgramSlate, type SlateStart } from './program-slate';
 const TICK_INTERVAL_MS = 100;
 /** How often each input's probed media is reported when it changed (ms). */
 const MEDIA_REPORT_INTERVAL_MS = 2000;
-/**
- * A leg live for this long (ms) before failing has worked: its backoff starts from the first delay again
- * and its give-up window is cleared.
- */
-const LEG_HEALTHY_RESET_MS = 30_000;
-
-interface LegSlot {
-  spec: LegSpec;
-  leg: OutboundLeg;
-  run: number;
-  /** Bytes written by the destination's earlier runs. */
-  bytesBefore: number;
-  liveSince: number | null;
-  consecutiveFailures: number;
-  /** Failure times within the give-up window; shared by the destination's runs. */
-  failures: LegFailureWindow;
-  /** The supervisor gave up on this run: only {@link EventPipeline.retryLeg} starts it again. */
-  gaveUp: boolean;
-}
-
-/** Creates the outbound leg of a destination; FfmpegLeg unless a test or a native egress says otherwise. */
-export type LegFactory = (
-  spec: LegSpec,
-  program: ProgramOutput,
-  listener: OutboundLegListener,
-) => OutboundLeg;
-
-/** The production {@link LegFactory}: one ffmpeg process per leg. */
-export function ffmpegLegFactory(ffmpegPath: string): LegFactory {
-  return (spec, program, listener) =>
-    new FfmpegLeg(
-      program,
-      { url: spec.publishUrl, secrets: spec.streamKey ? [spec.streamKey] : [], ffmpegPath },
-      listener,
-    );
-}
+// Kept importable from here for callers of the pipeline.
+export { ffmpegLegFactory, type LegFactory } from './event-legs';
 
 /**
  * The media pipeline of one event: two inputs → switcher → program output → one leg per destination.
  *
  * Lifecycle: created when an input publishes or the event starts; `start()` marks the event on air
  * (legs start as soon as the program has a keyframe); `stop()` closes the legs cleanly. Legs that exit
- * on their own are reported to the listener, which schedules `restartLeg()` with backoff.
+ * on their own are reported to the listener, which schedules `restartLeg()` with backoff (see
+ * {@link EventLegs}, which supervises them).
  *
  * Slate (with `slateClips`): when both inputs are down while on air and `slateTimeoutMs` > 0, the legs
  * stay on a slate (see {@link ProgramSlate}); when it times out the legs close and the pipeline stops.
@@ -66,7 +30,7 @@ export function ffmpegLegFactory(ffmpegPath: string): LegFactory {
 export class EventPipeline {
   readonly program = new ProgramOutput();
   readonly switcher: FailoverSwitcher;
-  private readonly legs = new Map<string, LegSlot>();
+  private readonly legs: EventLegs;
   private desired: LegSpec[] = [];
   private started = false;
   private announcedLive = false;
@@ -91,10 +55,11 @@ export class EventPipeline {
     readonly eventId: string,
     settings: SwitcherSettings,
     private readonly listener: PipelineListener,
-    private readonly createLeg: LegFactory,
+    createLeg: LegFactory,
     slateClips: SlateClipCache | null = null,
   ) {
     this.currentSettings = settings;
+    this.legs = new EventLegs(eventId, this.program, listener, createLeg, this.observers);
     this.switcher = new FailoverSwitcher(
       this.program,
       settings,
@@ -257,16 +222,8 @@ export class EventPipeline {
   /** Applies a new destination list: new legs start at a keyframe, removed ones close; others untouched. */
   async syncDestinations(destinations: readonly LegSpec[]): Promise<void> {
     this.desired = [...destinations];
-    const wanted = new Set(destinations.map((d) => d.destinationId));
-    const removed = [...this.legs.values()].filter((slot) => !wanted.has(slot.spec.destinationId));
-    await Promise.all(removed.map((slot) => this.closeLeg(slot)));
-    // A changed policy applies from the next failure on; a running leg is not touched.
-    for (const spec of destinations) {
-      const slot = this.legs.get(spec.destinationId);
-      if (slot) slot.spec = spec;
-    }
-    if (this.announcedLive)
-      for (const spec of destinations) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
+    await this.legs.applyDestinations(destinations);
+    if (this.announcedLive) this.legs.startMissing(destinations);
   }
 
   /** Whether the program is on air (started, and its legs have started). */
@@ -284,15 +241,7 @@ export class EventPipeline {
 
   /** The current legs, in the order they were added. */
   legStatuses(): LegStatus[] {
-    return [...this.legs.values()].map((slot) => ({
-      destinationId: slot.spec.destinationId,
-      state: slot.leg.state,
-      run: slot.run,
-      bytesWritten: slot.bytesBefore + slot.leg.bytesWritten,
-      destinationHost: hostOf(slot.spec.publishUrl),
-      gaveUp: slot.gaveUp,
-      liveSince: slot.liveSince,
-    }));
+    return this.legs.statuses();
   }
 
   /** Treats `role` as lost on purpose (a rehearsal) until {@link endSimulatedLoss}. */
@@ -310,7 +259,7 @@ export class EventPipeline {
     this.started = false;
     this.announcedLive = false;
     this.liveSinceMs = null;
-    await Promise.all([...this.legs.values()].map((slot) => this.closeLeg(slot)));
+    await this.legs.closeAll();
   }
 
   /**
@@ -318,13 +267,7 @@ export class EventPipeline {
    * request (leg removed, already restarted, given up, event stopped) is ignored. Returns whether it restarted.
    */
   restartLeg(destinationId: string, legRun: number): boolean {
-    const slot = this.legs.get(destinationId);
-    if (!slot || slot.run !== legRun || slot.gaveUp || !this.announcedLive || slot.leg.state !== 'exited')
-      return false;
-    const next = this.openLeg(slot.spec, legRun + 1, slot.bytesBefore + slot.leg.bytesWritten);
-    next.consecutiveFailures = slot.consecutiveFailures;
-    next.failures = slot.failures;
-    return true;
+    return this.announcedLive && this.legs.restart(destinationId, legRun);
   }
 
   /**
@@ -336,13 +279,8 @@ export class EventPipeline {
    *   'not-on-air' (the event is not on air, or the destination has no leg in this pipeline).
    */
   retryLeg(destinationId: string): 'restarted' | 'reset' | 'not-on-air' {
-    const slot = this.legs.get(destinationId);
-    if (!slot || !this.announcedLive) return 'not-on-air';
-    slot.failures.clear();
-    slot.consecutiveFailures = 0;
-    if (slot.leg.state !== 'exited') return 'reset';
-    this.openLeg(slot.spec, slot.run + 1, slot.bytesBefore + slot.leg.bytesWritten);
-    return 'restarted';
+    if (!this.announcedLive) return 'not-on-air';
+    return this.legs.retry(destinationId);
   }
 
   /** Stops everything; the pipeline is unusable afterwards. */
@@ -359,64 +297,6 @@ export class EventPipeline {
     const onAir = this.switcher.activeInput;
     if (onAir) this.slate?.prepare(this.mediaOf(onAir));
     this.listener.programLive(this.eventId);
-    for (const spec of this.desired) if (!this.legs.has(spec.destinationId)) this.openLeg(spec, 1);
-  }
-
-  private openLeg(spec: LegSpec, run: number, bytesBefore = 0): LegSlot {
-    const slot: LegSlot = {
-      spec,
-      run,
-      bytesBefore,
-      liveSince: null,
-      consecutiveFailures: 0,
-      failures: new LegFailureWindow(),
-      gaveUp: false,
-      leg: undefined as unknown as OutboundLeg,
-    };
-    slot.leg = this.createLeg(spec, this.program, {
-      stateChanged: (state) => {
-        if (state === 'live') slot.liveSince = Date.now();
-        this.listener.legStateChanged(this.eventId, spec.destinationId, state);
-      },
-      exited: (failure) => this.onLegExited(slot, failure),
-    });
-    this.legs.set(spec.destinationId, slot);
-    slot.leg.start();
-    return slot;
-  }
-
-  /** Counts the failure against the destination's policy: give up, or ask the listener for a restart. */
-  private onLegExited(slot: LegSlot, failure: LegFailure): void {
-    const now = Date.now();
-    if (slot.liveSince !== null && now - slot.liveSince >= LEG_HEALTHY_RESET_MS) {
-      slot.consecutiveFailures = 0;
-      slot.failures.clear();
-    }
-    slot.consecutiveFailures++;
-    slot.liveSince = null;
-    const policy = slot.spec.policy ?? DEFAULT_LEG_POLICY;
-    const inWindow = slot.failures.record(now, policy);
-    const id = slot.spec.destinationId;
-    for (const o of this.observers) o.legExited?.(id, failure);
-    if (LegFailureWindow.givesUp(inWindow, policy)) {
-      slot.gaveUp = true;
-      this.listener.legGaveUp(this.eventId, id, slot.run, inWindow, failure);
-      return;
-    }
-    this.listener.legExited(this.eventId, id, slot.run, slot.consecutiveFailures, failure, policy);
-  }
-
-  private async closeLeg(slot: LegSlot): Promise<void> {
-    if (this.legs.get(slot.spec.destinationId) === slot) this.legs.delete(slot.spec.destinationId);
-    await slot.leg.stop();
-  }
-}
-
-/** The host name of a publish URL (never its path or query, which hold the stream key); '' if unparsable. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
+    this.legs.startMissing(this.desired);
   }
 }
