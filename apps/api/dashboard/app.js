@@ -119,6 +119,17 @@ function applyPlatform() {
   if (platform && (name.value === '' || presets.some((p) => p.name === name.value)))
     name.value = platform.name;
   if (platform && (url.value === '' || presets.some((p) => p.url === url.value))) url.value = platform.url;
+  applyProtocol();
+}
+
+/** An srt:// server: the stream key is the SRT streamid, and a passphrase may be given. */
+function applyProtocol() {
+  const srt = /^srt:\/\//i.test(/** @type {HTMLInputElement} */ (byId('destination-url')).value.trim());
+  const passphrase = /** @type {HTMLInputElement} */ (byId('destination-passphrase'));
+  passphrase.hidden = !srt;
+  /** @type {HTMLElement} */ (document.querySelector('label[for=destination-passphrase]')).hidden = !srt;
+  if (!srt) passphrase.value = '';
+  /** @type {HTMLInputElement} */ (byId('destination-key')).placeholder = srt ? 'SRT streamid' : '';
 }
 
 onSubmit('sign-in-form', async (data, form) => {
@@ -143,10 +154,12 @@ onSubmit('create-event-form', (data, form) =>
 onSubmit('add-destination-form', (data, form) =>
   page.act('destination-error', async (path) => {
     const streamKey = String(data.get('streamKey') ?? '');
+    const passphrase = String(data.get('passphrase') ?? '');
     await api.request('POST', `${path}/destinations`, {
       name: String(data.get('name') ?? ''),
       url: String(data.get('url') ?? '').trim(),
       ...(streamKey ? { streamKey } : {}),
+      ...(passphrase ? { passphrase } : {}),
     });
     form.reset();
     applyPlatform();
@@ -168,6 +181,7 @@ for (const [id, action] of [
   });
 }
 byId('destination-platform').addEventListener('change', applyPlatform);
+byId('destination-url').addEventListener('input', applyProtocol);
 byId('sign-out').addEventListener('click', () => signOut());
 byId('refresh-events').addEventListener('click', () => void guarded('create-event-error', loadEvents));
 byId('hide-keys').addEventListener('click', () => page.hideKeys());
