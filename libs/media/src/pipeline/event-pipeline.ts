@@ -1,10 +1,10 @@
 import type { InputRole, PublishSink } from '../ingest/ingest-types';
 import type { InputMediaInfo } from '../probe/media-info';
-import { InputMediaStats } from '../probe/media-stats';
 import type { SlateClipCache } from '../slate/slate-clip-cache';
 import { FailoverSwitcher } from '../switcher/failover-switcher';
 import { ProgramOutput } from '../switcher/program-output';
-import type { InputRates, SwitcherSettings, SwitchKind } from '../switcher/switcher-types';
+import type { SwitcherSettings, SwitchKind } from '../switcher/switcher-types';
+import { EventInputs } from './event-inputs';
 import { EventLegs, type LegFactory } from './event-legs';
 import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
 import { ProgramSlate, type SlateStart } from './program-slate';
@@ -30,25 +30,20 @@ export { ffmpegLegFactory, type LegFactory } from './event-legs';
 export class EventPipeline {
   readonly program = new ProgramOutput();
   readonly switcher: FailoverSwitcher;
+  private readonly inputs: EventInputs;
   private readonly legs: EventLegs;
+  private readonly slate: ProgramSlate | null;
   private desired: LegSpec[] = [];
   private started = false;
   private announcedLive = false;
-  private connectedInputs = 0;
   private readonly observers = new Set<PipelineObserver>();
   private currentSettings: SwitcherSettings;
   private readonly ticker: NodeJS.Timeout;
   private readonly mediaReporter: NodeJS.Timeout;
-  private readonly slate: ProgramSlate | null;
   /** Switches of the program since the pipeline was created, by kind (for metrics). */
   private readonly switchCounts: Record<SwitchKind, number> = { failover: 0, failback: 0, resume: 0 };
   /** Wall clock (ms) when the program last went on air; null while off air. */
   private liveSinceMs: number | null = null;
-  private readonly media: Record<InputRole, { stats: InputMediaStats; sessions: number; reported: string }> =
-    {
-      primary: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
-      backup: { stats: new InputMediaStats(), sessions: 0, reported: 'null' },
-    };
 
   /** @param slateClips slate clips of this relay; null: no slate (the program holds with no media). */
   constructor(
@@ -59,6 +54,7 @@ export class EventPipeline {
     slateClips: SlateClipCache | null = null,
   ) {
     this.currentSettings = settings;
+    this.inputs = new EventInputs(eventId, listener);
     this.legs = new EventLegs(eventId, this.program, listener, createLeg, this.observers);
     this.switcher = new FailoverSwitcher(
       this.program,
@@ -73,7 +69,7 @@ export class EventPipeline {
           this.slate?.inputReturned(decision.to);
           listener.switched(eventId, decision, this.started);
           for (const o of this.observers) o.switched?.(decision);
-          this.slate?.prepare(this.mediaOf(decision.to));
+          this.slate?.prepare(this.inputs.snapshot(decision.to));
           this.goLiveIfReady();
         },
         programInterrupted: (reason) => {
@@ -83,7 +79,7 @@ export class EventPipeline {
         flapDampingChanged: (active, reason) => listener.flapDampingChanged(eventId, active, reason),
       },
       Date.now,
-      (role) => this.ratesOf(role),
+      (role) => this.inputs.rates(role),
     );
     this.slate = slateClips ? this.createSlate(slateClips) : null;
     this.ticker = setInterval(() => this.switcher.tick(), TICK_INTERVAL_MS);
@@ -92,53 +88,24 @@ export class EventPipeline {
     this.mediaReporter.unref();
   }
 
+  /** Whether the event was started (and not stopped since); its legs may not have started yet. */
   get isStarted(): boolean {
     return this.started;
   }
 
   /** Whether either input has a publisher. */
   get hasInputs(): boolean {
-    return this.connectedInputs > 0;
+    return this.inputs.anyConnected;
   }
 
   /** Attaches a new publishing session of `role`; the returned sink is fed by the ingest server. */
   openInput(role: InputRole): PublishSink {
-    const sink = this.switcher.openSession(role);
-    this.connectedInputs++;
-    const media = this.media[role];
-    media.stats.reset();
-    const session = ++media.sessions;
-    let ended = false;
-    return {
-      onMetadata: (tag) => sink.onMetadata(tag),
-      onMedia: (tag) => {
-        if (media.sessions === session) media.stats.onTag(tag, Date.now());
-        sink.onMedia(tag);
-      },
-      onEnd: (reason) => {
-        if (ended) return;
-        ended = true;
-        this.connectedInputs--;
-        sink.onEnd(reason);
-        if (media.sessions === session) this.reportMediaOf(role, null);
-      },
-    };
-  }
-
-  /** Reports each publishing input's probed media when it changed since the last report. */
-  private reportMedia(): void {
-    const now = Date.now();
-    for (const role of ['primary', 'backup'] as const) {
-      if (this.switcher.inputState(role) === 'offline') continue;
-      const info = this.media[role].stats.snapshot(now);
-      this.reportMediaOf(role, info);
-      if (this.switcher.activeInput === role) this.slate?.prepare(info);
-    }
+    return this.inputs.attach(role, this.switcher.openSession(role));
   }
 
   /** What is probed of an input's media now (bitrates over the last ~5 s); tracks are null until seen. */
   inputMedia(role: InputRole): InputMediaInfo {
-    return this.mediaOf(role);
+    return this.inputs.snapshot(role);
   }
 
   /** Program switches since the pipeline was created, by kind (failover, failback, resume). */
@@ -149,20 +116,6 @@ export class EventPipeline {
   /** Wall clock (ms since epoch) when the program last went on air, or null while off air. */
   get liveSince(): number | null {
     return this.liveSinceMs;
-  }
-
-  private mediaOf(role: InputRole): InputMediaInfo {
-    return this.media[role].stats.snapshot(Date.now());
-  }
-
-  /** An input's bitrate (audio + video) and frame rate (measured, else declared), for switch signals. */
-  private ratesOf(role: InputRole): InputRates {
-    const { video, audio } = this.mediaOf(role);
-    const kbps = [video?.bitrateKbps, audio?.bitrateKbps].filter((v): v is number => typeof v === 'number');
-    return {
-      bitrateKbps: kbps.length > 0 ? kbps.reduce((a, b) => a + b, 0) : null,
-      frameRate: video?.measuredFrameRate ?? video?.frameRate ?? null,
-    };
   }
 
   private get slateTimeoutMs(): number {
@@ -188,18 +141,12 @@ export class EventPipeline {
     );
   }
 
-  private reportMediaOf(role: InputRole, info: InputMediaInfo | null): void {
-    const json = JSON.stringify(info);
-    if (json === this.media[role].reported) return;
-    this.media[role].reported = json;
-    this.listener.inputMediaChanged(this.eventId, role, info);
-  }
-
   /** The failover settings in force. */
   get settings(): SwitcherSettings {
     return this.currentSettings;
   }
 
+  /** Applies new failover settings to the switcher and the slate's timeout. */
   updateSettings(settings: SwitcherSettings): void {
     this.currentSettings = settings;
     this.switcher.updateSettings(settings);
@@ -231,10 +178,12 @@ export class EventPipeline {
     return this.announcedLive;
   }
 
+  /** Adds an observer (a rehearsal, a metrics collector); see {@link PipelineObserver}. */
   addObserver(observer: PipelineObserver): void {
     this.observers.add(observer);
   }
 
+  /** Removes an observer added by {@link addObserver}; unknown ones are ignored. */
   removeObserver(observer: PipelineObserver): void {
     this.observers.delete(observer);
   }
@@ -249,6 +198,7 @@ export class EventPipeline {
     this.switcher.simulateLoss(role, reason);
   }
 
+  /** Ends a simulated loss: the input is live again as soon as its media flows. */
   endSimulatedLoss(role: InputRole): void {
     this.switcher.endSimulatedLoss(role);
   }
@@ -295,8 +245,19 @@ export class EventPipeline {
     this.announcedLive = true;
     this.liveSinceMs = Date.now();
     const onAir = this.switcher.activeInput;
-    if (onAir) this.slate?.prepare(this.mediaOf(onAir));
+    if (onAir) this.slate?.prepare(this.inputs.snapshot(onAir));
     this.listener.programLive(this.eventId);
     this.legs.startMissing(this.desired);
+  }
+
+  /** Reports each publishing input's probed media when it changed since the last report. */
+  private reportMedia(): void {
+    const now = Date.now();
+    for (const role of ['primary', 'backup'] as const) {
+      if (this.switcher.inputState(role) === 'offline') continue;
+      const info = this.inputs.snapshot(role, now);
+      this.inputs.report(role, info);
+      if (this.switcher.activeInput === role) this.slate?.prepare(info);
+    }
   }
 }
