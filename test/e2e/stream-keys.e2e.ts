@@ -13,13 +13,16 @@ import { killAllPublishers, startFfmpegPublisher, type Publisher } from '../util
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
 const DESTINATION_KEY = `dest-secret-${randomBytes(12).toString('hex')}`;
+/** An SRT destination's streamid and passphrase: secrets like a stream key. */
+const SRT_STREAM_ID = `#!::r=srt-secret-${randomBytes(8).toString('hex')},m=publish`;
+const SRT_PASSPHRASE = `srt-pass-${randomBytes(12).toString('hex')}`;
 
 describe('Stream-key security', { timeout: 120_000 }, () => {
   let stack: RelayStack;
   let destination: TestNginxRtmp;
   let created: EventJson;
   /** Every stream key the test has seen in full: none may appear in logs or the database dump. */
-  const secrets: string[] = [DESTINATION_KEY];
+  const secrets: string[] = [DESTINATION_KEY, SRT_STREAM_ID, SRT_PASSPHRASE];
   const publishers: Publisher[] = [];
   const publish = (url: string, maxDurationSec = 60): Publisher => {
     const p = startFfmpegPublisher({ url, width: 320, height: 240, fps: 25, gopFrames: 25, maxDurationSec });
@@ -42,6 +45,13 @@ describe('Stream-key security', { timeout: 120_000 }, () => {
       streamKey: DESTINATION_KEY,
     });
     assert.equal(added.status, 201);
+    const srt = await stack.request('POST', `/v1/events/${created.id}/destinations`, {
+      name: 'srt',
+      url: 'srt://127.0.0.1:9',
+      streamKey: SRT_STREAM_ID,
+      passphrase: SRT_PASSPHRASE,
+    });
+    assert.equal(srt.status, 201);
   });
 
   after(async () => {
@@ -152,12 +162,18 @@ describe('Stream-key security', { timeout: 120_000 }, () => {
         );
         assert.equal(ingest.rows[0]!.stream_key, null);
         assert.ok(ingest.rows[0]!.stream_key_hash);
-        const destinations = await db.query<{ stream_key: string | null; stream_key_cipher: string }>(
-          `SELECT stream_key, stream_key_cipher FROM destinations WHERE event_id = $1`,
+        const destinations = await db.query<{
+          stream_key: string | null;
+          stream_key_cipher: string;
+          passphrase_cipher: string | null;
+        }>(
+          `SELECT stream_key, stream_key_cipher, passphrase_cipher FROM destinations WHERE event_id = $1 ORDER BY created_at`,
           [created.id],
         );
         assert.equal(destinations.rows[0]!.stream_key, null);
         assert.match(destinations.rows[0]!.stream_key_cipher, /^k2:/);
+        // The SRT passphrase is re-encrypted under the new key too.
+        assert.match(destinations.rows[1]!.passphrase_cipher ?? '', /^k2:/);
         assert.ok(!api.lines().join('\n').includes(legacyDestination));
       } finally {
         await api.stop();
