@@ -40,7 +40,8 @@ const WRITE_ERROR =
   /Broken pipe|Connection reset by peer|av_interleaved_write_frame\(\)|Error writing trailer/i;
 
 /**
- * An outbound leg run by one ffmpeg process (`-f flv -i pipe:0 -c copy -f flv <url>`), driven through
+ * An outbound leg run by one ffmpeg process (`-f flv -i pipe:0 -c copy -f flv <url>`; for srt:// URLs
+ * `-f mpegts -srt_streamid … -passphrase … srt://host:port?pkt_size=1316&latency=…`), driven through
  * fluent-ffmpeg. It reads the program output on stdin, so it exits on EOF if the relay dies (no orphan).
  * Honours backpressure: when ffmpeg falls behind by `maxQueuedBytes`, media is dropped up to the next
  * keyframe (sequence headers and metadata are always delivered), so a slow destination never blocks
