@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "timeline_type" ADD VALUE 'leg_stopped';
+
