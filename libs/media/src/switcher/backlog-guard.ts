@@ -35,7 +35,13 @@ export class BacklogGuard {
   private droppedTags = 0;
   private firstDroppedTs = 0;
 
-  constructor(private readonly maxDriftMs: number) {}
+  /** @param maxDriftMs most the program may run ahead of the wall clock (ms); see {@link setMaxDriftMs}. */
+  constructor(private maxDriftMs: number) {}
+
+  /** A new bound (ms), checked from the next tag on; a skip in progress keeps going to the live edge. */
+  setMaxDriftMs(maxDriftMs: number): void {
+    this.maxDriftMs = maxDriftMs;
+  }
 
   /** Headroom (ms) a switch leaves below maxDriftMs, so an encoder's jitter does not trip the guard. */
   get switchHeadroomMs(): number {

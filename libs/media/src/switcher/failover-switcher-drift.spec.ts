@@ -193,3 +193,37 @@ describe('FailoverSwitcher over repeated faults (cached-keyframe)', () => {
     assert.ok(largestVideoStep(h) <= 1000 + FRAME_MS, 'only keyframe waits');
   });
 });
+
+describe('FailoverSwitcher.updateSettings maxDriftMs', () => {
+  /** The program's lag (ms) once the primary is back after `outageMs` with no input on air. */
+  const lagAfterOutage = (h: ReturnType<typeof harness>, outageMs: number): number => {
+    h.enc.primary.disconnect();
+    h.run(outageMs);
+    h.connect('primary');
+    h.untilPrimary(3000);
+    assert.equal(h.switcher.activeInput, 'primary');
+    return h.switcher.driftMs();
+  };
+  const onAir = (settings: Partial<SwitcherSettings>) => {
+    const h = harness(settings);
+    h.connect('primary');
+    h.run(3000);
+    h.switcher.restartSelection();
+    h.run(1500);
+    return h;
+  };
+
+  it('bounds the program timeline by the new value: a lag beyond it becomes a hole', () => {
+    const kept = onAir({});
+    assert.ok(lagAfterOutage(kept, 1500) >= 1000, 'within 2000 ms: the program stays behind');
+    const changed = onAir({});
+    changed.switcher.updateSettings({
+      mode: 'primary-preferred',
+      stallTimeoutMs: 1000,
+      failbackAfterMs: 1000,
+      maxDriftMs: 500,
+      flapDamping: NO_DAMPING,
+    });
+    assert.ok(lagAfterOutage(changed, 1500) <= 500, 'beyond 500 ms: the lag is dropped');
+  });
+});

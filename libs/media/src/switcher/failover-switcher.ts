@@ -115,9 +115,14 @@ export class FailoverSwitcher {
     return this.writer.driftMs(this.clock());
   }
 
-  /** Applies new failover settings (the timeline and backlog guard keep the first `maxDriftMs`). */
+  /**
+   * Applies new failover settings from now on: stall timeout, flap damping, switch rules, and
+   * `maxDriftMs` (default DEFAULT_MAX_DRIFT_MS) for replays, the program timeline and the backlog guard.
+   * Timestamps already sent are not touched.
+   */
   updateSettings(settings: SwitcherSettings): void {
     this.settings = settings;
+    this.writer.setMaxDriftMs(settings.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS);
     this.damper.update(settings.flapDamping ?? DEFAULT_FLAP_DAMPING);
     this.inputs.setStallTimeout(settings.stallTimeoutMs);
   }

@@ -45,7 +45,13 @@ export class ProgramTimeline {
   private frameInterval = DEFAULT_FRAME_INTERVAL_MS;
   private wallStart: number | null = null;
 
-  constructor(private readonly maxDriftMs: number) {}
+  /** @param maxDriftMs most the program may run behind or ahead of the wall clock (ms); see {@link setMaxDriftMs}. */
+  constructor(private maxDriftMs: number) {}
+
+  /** A new drift bound (ms), used from the next placement on; the timestamps sent so far stay as they are. */
+  setMaxDriftMs(maxDriftMs: number): void {
+    this.maxDriftMs = maxDriftMs;
+  }
 
   /** Highest program timestamp sent (ms), -1 before the first tag. */
   get lastTimestamp(): number {

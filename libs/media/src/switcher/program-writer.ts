@@ -34,8 +34,8 @@ export class ProgramWriter {
   private readonly trim = new LeadTrim();
 
   /**
-   * @param maxDriftMs most the program may run behind or ahead of the wall clock (ms), fixed for the
-   *   writer's life.
+   * @param maxDriftMs most the program may run behind or ahead of the wall clock (ms); changed by
+   *   {@link setMaxDriftMs}.
    * @param resumedAtLiveEdge told when a backlog skip ends (synchronously, from the media path).
    */
   constructor(
@@ -45,6 +45,15 @@ export class ProgramWriter {
   ) {
     this.timeline = new ProgramTimeline(maxDriftMs);
     this.guard = new BacklogGuard(maxDriftMs);
+  }
+
+  /**
+   * A new drift bound (ms) for the timeline and the backlog guard (a settings change while on air): the
+   * next placement and the next on-air tag use it; what was sent stays as it is.
+   */
+  setMaxDriftMs(maxDriftMs: number): void {
+    this.timeline.setMaxDriftMs(maxDriftMs);
+    this.guard.setMaxDriftMs(maxDriftMs);
   }
 
   /** Whether the on-air input's backlog is being skipped (its media dropped until its live edge). */
