@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PublishTarget } from './ingest-types';
+import type { PublishAuthorizer, PublishTarget } from './ingest-types';
 import { RtmpIngestServer } from './rtmp-server';
 import { RtmpTestClient } from './testing/rtmp-test-client';
 
@@ -16,22 +16,30 @@ async function timedPublish(port: number, key: string): Promise<{ code: string; 
   return { code, ms };
 }
 
+/** An ingest server on a free loopback port that authorizes with `authorize` and keeps its log lines. */
+async function startIngest(
+  authorize: PublishAuthorizer,
+): Promise<{ server: RtmpIngestServer; port: number; logs: string[] }> {
+  const logs: string[] = [];
+  const server = new RtmpIngestServer({
+    app: 'live',
+    authorize,
+    onPublish: () => ({ onMetadata: () => undefined, onMedia: () => undefined, onEnd: () => undefined }),
+    logger: {
+      info: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
+      warn: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
+    },
+  });
+  return { server, port: await server.start(0, '127.0.0.1'), logs };
+}
+
 describe('RtmpIngestServer: wrong stream keys from one address', () => {
   let server: RtmpIngestServer;
   let port: number;
-  const logs: string[] = [];
+  let logs: string[];
 
   before(async () => {
-    server = new RtmpIngestServer({
-      app: 'live',
-      authorize: async (_app, key) => (key === 'right-key' ? TARGET : null),
-      onPublish: () => ({ onMetadata: () => undefined, onMedia: () => undefined, onEnd: () => undefined }),
-      logger: {
-        info: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
-        warn: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
-      },
-    });
-    port = await server.start(0, '127.0.0.1');
+    ({ server, port, logs } = await startIngest(async (_app, key) => (key === 'right-key' ? TARGET : null)));
   });
 
   after(async () => {
@@ -69,24 +77,16 @@ describe('RtmpIngestServer: wrong stream keys from one address', () => {
 describe('RtmpIngestServer: a right key refused for a reason', () => {
   let server: RtmpIngestServer;
   let port: number;
-  const logs: string[] = [];
+  let logs: string[];
 
   before(async () => {
-    server = new RtmpIngestServer({
-      app: 'live',
-      authorize: async (_app, key) =>
-        key === 'backup-key'
-          ? { refused: 'plan_has_no_backup_ingest', target: { eventId: 'ev1', role: 'backup' } }
-          : key === 'right-key'
-            ? TARGET
-            : null,
-      onPublish: () => ({ onMetadata: () => undefined, onMedia: () => undefined, onEnd: () => undefined }),
-      logger: {
-        info: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
-        warn: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields)}`),
-      },
-    });
-    port = await server.start(0, '127.0.0.1');
+    ({ server, port, logs } = await startIngest(async (_app, key) =>
+      key === 'backup-key'
+        ? { refused: 'plan_has_no_backup_ingest', target: { eventId: 'ev1', role: 'backup' } }
+        : key === 'right-key'
+          ? TARGET
+          : null,
+    ));
   });
 
   after(async () => {

@@ -2,36 +2,10 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it, mock } from 'node:test';
 import type { LegFailure } from '../legs/leg-failure';
 import type { LegPolicy } from '../legs/leg-policy';
-import type { OutboundLeg, OutboundLegListener, OutboundLegState } from '../legs/outbound-leg';
 import { ProgramOutput } from '../switcher/program-output';
+import { scriptedLegs } from '../testing/scripted-leg';
 import { EventLegs } from './event-legs';
 import type { LegSpec, PipelineListener, PipelineObserver } from './pipeline-types';
-
-/** A leg that connects at once, counts one byte per packet and fails when told (FfmpegLeg is tested in test/media). */
-class ScriptedLeg implements OutboundLeg {
-  state: OutboundLegState = 'idle';
-  bytesWritten = 0;
-  stops = 0;
-  constructor(private readonly listener: OutboundLegListener) {}
-  start(): void {
-    this.state = 'live';
-    this.listener.stateChanged('live');
-  }
-  fail(failure: LegFailure): void {
-    this.state = 'exited';
-    this.listener.exited(failure);
-  }
-  async stop(): Promise<void> {
-    this.stops++;
-    this.state = 'idle';
-  }
-  write(): void {
-    this.bytesWritten++;
-  }
-  recentOutput(): readonly string[] {
-    return [];
-  }
-}
 
 const refused: LegFailure = { kind: 'auth-refused', message: 'destination refused the stream key' };
 const policy: LegPolicy = { maxBackoffMs: 5000, giveUpAfterFailures: 2, giveUpWindowMs: 600_000 };
@@ -53,19 +27,9 @@ function eventLegs() {
     legGaveUp: (_e: string, _id: string, _run: number, failures: number) => heard.gaveUp.push(failures),
   } as unknown as PipelineListener;
   const observer: PipelineObserver = { legExited: (id, f) => heard.observed.push(`${id}:${f.kind}`) };
-  const created: ScriptedLeg[] = [];
-  const legs = new EventLegs(
-    'event-1',
-    new ProgramOutput(),
-    listener,
-    (_s, _p, l) => {
-      const leg = new ScriptedLeg(l);
-      created.push(leg);
-      return leg;
-    },
-    new Set([observer]),
-  );
-  return { legs, heard, created, latest: () => created.at(-1)! };
+  const scripted = scriptedLegs();
+  const legs = new EventLegs('event-1', new ProgramOutput(), listener, scripted.factory, new Set([observer]));
+  return { legs, heard, created: scripted.created, latest: () => scripted.latest() };
 }
 
 describe('EventLegs', () => {

@@ -2,42 +2,10 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { LegFailure } from '../legs/leg-failure';
 import type { LegPolicy } from '../legs/leg-policy';
-import type { OutboundLeg, OutboundLegListener, OutboundLegState } from '../legs/outbound-leg';
-import type { ProgramOutput } from '../switcher/program-output';
+import { scriptedLegs } from '../testing/scripted-leg';
 import { synthetic } from '../testing/synthetic-tags';
 import { EventPipeline } from './event-pipeline';
 import type { LegSpec, PipelineListener } from './pipeline-types';
-
-/** A leg that connects at once and fails when told (the real FfmpegLeg is tested in test/media). */
-class ScriptedLeg implements OutboundLeg {
-  state: OutboundLegState = 'idle';
-  bytesWritten = 0;
-  constructor(
-    private readonly program: ProgramOutput,
-    private readonly listener: OutboundLegListener,
-  ) {}
-  start(): void {
-    this.program.attach(this);
-    this.state = 'live';
-    this.listener.stateChanged('live');
-  }
-  fail(failure: LegFailure): void {
-    this.program.detach(this);
-    this.state = 'exited';
-    this.listener.stateChanged('exited');
-    this.listener.exited(failure);
-  }
-  async stop(): Promise<void> {
-    this.program.detach(this);
-    this.state = 'idle';
-  }
-  write(): void {
-    this.bytesWritten++;
-  }
-  recentOutput(): readonly string[] {
-    return [];
-  }
-}
 
 const refused: LegFailure = { kind: 'auth-refused', message: 'destination refused the stream key' };
 const policy: LegPolicy = { maxBackoffMs: 5000, giveUpAfterFailures: 3, giveUpWindowMs: 60_000 };
@@ -66,24 +34,19 @@ function onAirPipeline(specs: LegSpec[]) {
       heard.exited.push({ id, run, attempt, maxBackoffMs: p.maxBackoffMs }),
     legGaveUp: (_e, id, run, failures, f) => heard.gaveUp.push({ id, run, failures, message: f.message }),
   };
-  const legs: Array<{ id: string; leg: ScriptedLeg }> = [];
+  const legs = scriptedLegs();
   const pipeline = new EventPipeline(
     'event-1',
     { mode: 'primary-preferred', stallTimeoutMs: 60_000, failbackAfterMs: 1000 },
     listener,
-    (spec, program, l) => {
-      const leg = new ScriptedLeg(program, l);
-      legs.push({ id: spec.destinationId, leg });
-      return leg;
-    },
+    legs.factory,
   );
   pipelines.push(pipeline);
   const sink = pipeline.openInput('primary');
   sink.onMedia(synthetic.videoConfig(1));
   sink.onMedia(synthetic.keyframe(1, 0));
   pipeline.start(specs);
-  const latest = (id: string): ScriptedLeg => legs.filter((l) => l.id === id).at(-1)!.leg;
-  return { pipeline, heard, legs, latest };
+  return { pipeline, heard, legs, latest: (id: string) => legs.latest(id) };
 }
 
 const spec = (id: string, p?: LegPolicy): LegSpec => ({
@@ -118,7 +81,7 @@ describe('EventPipeline leg supervision', () => {
     latest('refusing').fail(refused);
     assert.equal(heard.exited.at(-1)?.attempt, 1, 'backoff starts from the first delay again');
     assert.equal(heard.gaveUp.length, 1, 'the give-up window was cleared');
-    assert.equal(legs.filter((l) => l.id === 'good').length, 1, 'the other leg was never touched');
+    assert.equal(legs.of('good').length, 1, 'the other leg was never touched');
   });
 
   it('ignores a stale restart: a run restarts at most once', () => {

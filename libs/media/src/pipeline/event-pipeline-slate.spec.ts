@@ -1,44 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { PublishSink } from '../ingest/ingest-types';
-import type { OutboundLeg, OutboundLegListener, OutboundLegState } from '../legs/outbound-leg';
-import type { FlvTag } from '../protocols/flv/flv-tag';
 import { SlateClipCache } from '../slate/slate-clip-cache';
 import { SLATE_MARKER, syntheticSlateClip } from '../slate/testing/synthetic-slate-clip';
-import type { ProgramOutput } from '../switcher/program-output';
-import type { ProgramPacket } from '../switcher/program-packet';
+import { scriptedLegs } from '../testing/scripted-leg';
 import { synthetic } from '../testing/synthetic-tags';
 import { EventPipeline } from './event-pipeline';
 import type { PipelineListener } from './pipeline-types';
 import type { SlateEnd, SlateStart } from './program-slate';
-
-/** A leg that keeps what it is sent and records being stopped (the real FfmpegLeg is tested elsewhere). */
-class RecordingLeg implements OutboundLeg {
-  state: OutboundLegState = 'idle';
-  bytesWritten = 0;
-  readonly tags: FlvTag[] = [];
-  stops = 0;
-  constructor(
-    private readonly program: ProgramOutput,
-    private readonly listener: OutboundLegListener,
-  ) {}
-  start(): void {
-    this.program.attach(this);
-    this.state = 'live';
-    this.listener.stateChanged('live');
-  }
-  async stop(): Promise<void> {
-    this.stops++;
-    this.program.detach(this);
-    this.state = 'idle';
-  }
-  write(packet: ProgramPacket): void {
-    this.tags.push(packet.tag);
-  }
-  recentOutput(): readonly string[] {
-    return [];
-  }
-}
 
 let cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -64,17 +33,13 @@ async function livePipeline(slateTimeoutMs: number) {
     slateStarted: (_id, s) => slate.started.push(s),
     slateEnded: (_id, e) => slate.ended.push(e),
   };
-  const legs: RecordingLeg[] = [];
+  const scripted = scriptedLegs();
   const clips = new SlateClipCache((params) => Promise.resolve(syntheticSlateClip(params)));
   const pipeline = new EventPipeline(
     'event-1',
     { mode: 'primary-preferred', stallTimeoutMs: 500, failbackAfterMs: 1000, slateTimeoutMs },
     listener,
-    (_spec, program, l) => {
-      const leg = new RecordingLeg(program, l);
-      legs.push(leg);
-      return leg;
-    },
+    scripted.factory,
     clips,
   );
   let sink: PublishSink | null = pipeline.openInput('primary');
@@ -96,7 +61,7 @@ async function livePipeline(slateTimeoutMs: number) {
   await wait(600);
   return {
     pipeline,
-    legs,
+    legs: scripted.created,
     slate,
     drop: () => {
       sink?.onEnd('disconnected');

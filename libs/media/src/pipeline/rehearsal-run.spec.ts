@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { InputRole, PublishSink } from '../ingest/ingest-types';
-import type { OutboundLeg, OutboundLegListener, OutboundLegState } from '../legs/outbound-leg';
+import { scriptedLegs } from '../testing/scripted-leg';
 import { synthetic } from '../testing/synthetic-tags';
-import type { ProgramPacket } from '../switcher/program-packet';
-import type { ProgramOutput } from '../switcher/program-output';
 import { EventPipeline } from './event-pipeline';
 import type { PipelineListener } from './pipeline-types';
 import { RehearsalRefused, RehearsalRun, type RehearsalReport } from './rehearsal-run';
-
-/** A leg that accepts everything at once: it never disconnects, so only the switcher is under test. */
-class AcceptingLeg implements OutboundLeg {
-  state: OutboundLegState = 'idle';
-  bytesWritten = 0;
-  constructor(
-    private readonly program: ProgramOutput,
-    private readonly listener: OutboundLegListener,
-  ) {}
-  start(): void {
-    this.program.attach(this);
-    this.state = 'live';
-    this.listener.stateChanged('live');
-  }
-  async stop(): Promise<void> {
-    this.program.detach(this);
-    this.state = 'idle';
-  }
-  write(packet: ProgramPacket): void {
-    this.bytesWritten += packet.bytes.length;
-  }
-  recentOutput(): readonly string[] {
-    return [];
-  }
-}
 
 const quiet: PipelineListener = {
   inputStateChanged: () => undefined,
@@ -58,7 +31,7 @@ function livePipeline(failbackAfterMs: number) {
     'event-1',
     { mode: 'primary-preferred', stallTimeoutMs: 500, failbackAfterMs },
     quiet,
-    (_spec, program, listener) => new AcceptingLeg(program, listener),
+    scriptedLegs().factory, // legs that never disconnect, so only the switcher is under test
   );
   const sinks: Partial<Record<InputRole, PublishSink>> = {};
   const ts: Record<InputRole, number> = { primary: 0, backup: 70_000 };
