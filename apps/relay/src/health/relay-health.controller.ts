@@ -1,5 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import {
+  databaseCheck,
+  jobQueueCheck,
   READINESS_RETRY_AFTER_SECONDS,
   runReadinessChecks,
   type ReadyBody,
@@ -18,20 +20,8 @@ export class RelayHealthController {
 
   constructor(prisma: PrismaService, redis: RedisAvailability, ffmpeg: FfmpegCheck, ingest: IngestService) {
     this.checks = [
-      {
-        name: 'database',
-        label: 'the database (PostgreSQL)',
-        run: () =>
-          prisma.checkReachable().then(
-            () => null,
-            () => 'no answer to SELECT 1 within 2 s',
-          ),
-      },
-      {
-        name: 'redis',
-        label: 'the job queue (Redis)',
-        run: () => Promise.resolve(redis.available ? null : 'not connected'),
-      },
+      databaseCheck(prisma),
+      jobQueueCheck(redis),
       { name: 'ffmpeg', label: 'ffmpeg', run: () => ffmpeg.check() },
       {
         name: 'ingest',

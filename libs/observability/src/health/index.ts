@@ -1,1 +1,2 @@
+export * from './dependency-checks';
 export * from './readiness';

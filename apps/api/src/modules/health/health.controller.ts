@@ -1,6 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { runReadinessChecks, type ReadinessCheck, type ReadyBody } from '@relay/observability';
+import {
+  databaseCheck,
+  jobQueueCheck,
+  runReadinessChecks,
+  type ReadinessCheck,
+  type ReadyBody,
+} from '@relay/observability';
 import { PrismaService } from '@relay/prisma';
 import { RedisAvailability } from '@relay/queue';
 import { ApiError, ApiErrorCode } from '../../common/errors/api-error';
@@ -14,22 +20,7 @@ export class HealthController {
   private readonly checks: readonly ReadinessCheck[];
 
   constructor(prisma: PrismaService, redis: RedisAvailability) {
-    this.checks = [
-      {
-        name: 'database',
-        label: 'the database (PostgreSQL)',
-        run: () =>
-          prisma.checkReachable().then(
-            () => null,
-            () => 'no answer to SELECT 1 within 2 s',
-          ),
-      },
-      {
-        name: 'redis',
-        label: 'the job queue (Redis)',
-        run: () => Promise.resolve(redis.available ? null : 'not connected'),
-      },
-    ];
+    this.checks = [databaseCheck(prisma), jobQueueCheck(redis)];
   }
 
   /**
