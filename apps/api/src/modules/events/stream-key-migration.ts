@@ -1,15 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { secretHint, StreamKeySecrets } from '@relay/config';
 import { PrismaService, toDatabaseError } from '@relay/prisma';
-
-/** Rows handled per batch. */
-const BATCH = 200;
+import { encryptedUnderOldKey, rewriteInBatches } from '../../common/secrets/secret-rewrite';
 
 /**
  * At API start-up, moves stream keys stored by older versions out of clear text (SQL cannot compute an
  * HMAC or AES-GCM under a secret from the environment): ingest keys become their keyed hash and hint,
- * destination keys their ciphertext and hint; destination keys and SRT passphrases encrypted under a key id other than the
- * current one are re-encrypted (key rotation). Idempotent: each row is rewritten only while it needs it.
+ * destination keys their ciphertext and hint; destination keys and SRT passphrases encrypted under a key
+ * id other than the current one are re-encrypted (key rotation). Idempotent: each row is rewritten only while it needs it.
  */
 @Injectable()
 export class StreamKeyMigration implements OnApplicationBootstrap {
@@ -33,17 +31,17 @@ export class StreamKeyMigration implements OnApplicationBootstrap {
     }
   }
 
-  private async hashLegacyIngestKeys(): Promise<number> {
-    let done = 0;
-    for (;;) {
-      const rows = await this.prisma.ingest.findMany({
-        where: { streamKey: { not: null } },
-        select: { id: true, streamKey: true },
-        take: BATCH,
-      });
-      for (const row of rows) {
+  private hashLegacyIngestKeys(): Promise<number> {
+    return rewriteInBatches(
+      (take) =>
+        this.prisma.ingest.findMany({
+          where: { streamKey: { not: null } },
+          select: { id: true, streamKey: true },
+          take,
+        }),
+      (row) => {
         const key = row.streamKey!;
-        await this.prisma.ingest.update({
+        return this.prisma.ingest.update({
           where: { id: row.id },
           data: {
             streamKey: null,
@@ -51,43 +49,30 @@ export class StreamKeyMigration implements OnApplicationBootstrap {
             streamKeyHint: secretHint(key),
           },
         });
-      }
-      done += rows.length;
-      if (rows.length < BATCH) return done;
-    }
+      },
+    );
   }
 
-  private async encryptDestinationKeys(): Promise<number> {
+  private encryptDestinationKeys(): Promise<number> {
     const cipher = this.secrets.cipher;
-    const current = `${cipher.currentKeyId}:`;
-    let done = 0;
-    for (;;) {
-      const rows = await this.prisma.destination.findMany({
-        where: {
-          OR: [
-            { streamKey: { not: null } },
-            {
-              AND: [
-                { streamKeyCipher: { not: null } },
-                { NOT: { streamKeyCipher: { startsWith: current } } },
-              ],
-            },
-            {
-              AND: [
-                { passphraseCipher: { not: null } },
-                { NOT: { passphraseCipher: { startsWith: current } } },
-              ],
-            },
-          ],
-        },
-        select: { id: true, streamKey: true, streamKeyCipher: true, passphraseCipher: true },
-        take: BATCH,
-      });
-      for (const row of rows) {
+    return rewriteInBatches(
+      (take) =>
+        this.prisma.destination.findMany({
+          where: {
+            OR: [
+              { streamKey: { not: null } },
+              encryptedUnderOldKey('streamKeyCipher', cipher),
+              encryptedUnderOldKey('passphraseCipher', cipher),
+            ],
+          },
+          select: { id: true, streamKey: true, streamKeyCipher: true, passphraseCipher: true },
+          take,
+        }),
+      (row) => {
         const key = row.streamKey ?? (row.streamKeyCipher ? cipher.decrypt(row.streamKeyCipher) : null);
         // An SRT passphrase is rotated with the stream key (same cipher, same keys).
         const passphrase = row.passphraseCipher ? cipher.decrypt(row.passphraseCipher) : null;
-        await this.prisma.destination.update({
+        return this.prisma.destination.update({
           where: { id: row.id },
           data: {
             streamKey: null,
@@ -95,9 +80,7 @@ export class StreamKeyMigration implements OnApplicationBootstrap {
             ...(passphrase === null ? {} : { passphraseCipher: cipher.encrypt(passphrase) }),
           },
         });
-      }
-      done += rows.length;
-      if (rows.length < BATCH) return done;
-    }
+      },
+    );
   }
 }

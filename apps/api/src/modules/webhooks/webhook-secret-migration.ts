@@ -1,9 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { StreamKeySecrets } from '@relay/config';
 import { PrismaService, toDatabaseError } from '@relay/prisma';
-
-/** Rows handled per batch. */
-const BATCH = 200;
+import { encryptedUnderOldKey, rewriteInBatches, underCurrentKey } from '../../common/secrets/secret-rewrite';
 
 /**
  * At API start-up, encrypts webhook signing secrets stored in clear by older versions (`secret` →
@@ -33,48 +31,50 @@ export class WebhookSecretMigration implements OnApplicationBootstrap {
   private async migrate(): Promise<number> {
     const cipher = this.keys.cipher;
     const current = `${cipher.currentKeyId}:`;
-    const reencrypt = (stored: string): string =>
-      stored.startsWith(current) ? stored : cipher.encrypt(cipher.decrypt(stored));
-    let done = 0;
-    for (;;) {
-      const now = new Date();
-      const rows = await this.prisma.webhookEndpoint.findMany({
-        where: {
-          OR: [
-            { secret: { not: null } },
-            { AND: [{ secretCipher: { not: null } }, { NOT: { secretCipher: { startsWith: current } } }] },
-            {
-              AND: [
-                { previousSecretCipher: { not: null } },
-                {
-                  OR: [
-                    { previousSecretExpiresAt: null },
-                    { previousSecretExpiresAt: { lte: now } },
-                    { NOT: { previousSecretCipher: { startsWith: current } } },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
-        select: {
-          id: true,
-          secret: true,
-          secretCipher: true,
-          previousSecretCipher: true,
-          previousSecretExpiresAt: true,
-        },
-        take: BATCH,
-      });
-      for (const row of rows) {
+    let now = new Date();
+    return rewriteInBatches(
+      (take) => {
+        // Each batch judges grace periods at the time it is read.
+        now = new Date();
+        return this.prisma.webhookEndpoint.findMany({
+          where: {
+            OR: [
+              { secret: { not: null } },
+              encryptedUnderOldKey('secretCipher', cipher),
+              {
+                AND: [
+                  { previousSecretCipher: { not: null } },
+                  {
+                    OR: [
+                      { previousSecretExpiresAt: null },
+                      { previousSecretExpiresAt: { lte: now } },
+                      { NOT: { previousSecretCipher: { startsWith: current } } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+          select: {
+            id: true,
+            secret: true,
+            secretCipher: true,
+            previousSecretCipher: true,
+            previousSecretExpiresAt: true,
+          },
+          take,
+        });
+      },
+      (row) => {
         const live = row.previousSecretExpiresAt !== null && row.previousSecretExpiresAt > now;
-        const previous = row.previousSecretCipher && live ? reencrypt(row.previousSecretCipher) : null;
-        await this.prisma.webhookEndpoint.update({
+        const previous =
+          row.previousSecretCipher && live ? underCurrentKey(cipher, row.previousSecretCipher) : null;
+        return this.prisma.webhookEndpoint.update({
           where: { id: row.id },
           data: {
             secret: null,
             secretCipher: row.secretCipher
-              ? reencrypt(row.secretCipher)
+              ? underCurrentKey(cipher, row.secretCipher)
               : row.secret !== null
                 ? cipher.encrypt(row.secret)
                 : null,
@@ -82,9 +82,7 @@ export class WebhookSecretMigration implements OnApplicationBootstrap {
             previousSecretExpiresAt: previous ? row.previousSecretExpiresAt : null,
           },
         });
-      }
-      done += rows.length;
-      if (rows.length < BATCH) return done;
-    }
+      },
+    );
   }
 }
