@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { EVENT_CHANGES_CHANNEL } from './queue-names';
-import { redisConnectionFromUrl, redisDisplayUrl } from './redis-connection';
+import { closeRedisConnection, redisConnectionFromUrl, redisDisplayUrl } from './redis-connection';
 
 /** Where the publisher and subscriber report outages; Nest's `Logger` fits. */
 export interface EventChangesLogger {
@@ -90,8 +90,7 @@ export class EventChangePublisher {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
-    else this.client.disconnect();
+    await closeRedisConnection(this.client);
   }
 
   /** Nest lifecycle hook: {@link EventChangePublisher.stop}. */
@@ -171,7 +170,6 @@ export class EventChangeSubscriber {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
-    else this.client.disconnect();
+    await closeRedisConnection(this.client);
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  closeRedisConnection,
   REDIS_RECONNECT_MAX_DELAY_MS,
   redisConnectionFromUrl,
   redisDisplayUrl,
@@ -42,5 +43,32 @@ describe('redisDisplayUrl', () => {
   it('drops user name and password', () => {
     assert.equal(redisDisplayUrl('redis://user:secret@10.0.0.5:6379/1'), 'redis://10.0.0.5:6379/1');
     assert.equal(redisDisplayUrl('redis://:secret@localhost'), 'redis://localhost');
+  });
+});
+
+describe('closeRedisConnection', () => {
+  const client = (status: string, quit: () => Promise<unknown>) => {
+    const calls: string[] = [];
+    const fake = {
+      status,
+      quit: () => (calls.push('quit'), quit()),
+      disconnect: () => void calls.push('disconnect'),
+    };
+    return { fake, calls };
+  };
+
+  it('quits a ready connection, and disconnects when QUIT fails', async () => {
+    const ok = client('ready', () => Promise.resolve('OK'));
+    await closeRedisConnection(ok.fake);
+    assert.deepEqual(ok.calls, ['quit']);
+    const failing = client('ready', () => Promise.reject(new Error('Connection is closed.')));
+    await closeRedisConnection(failing.fake);
+    assert.deepEqual(failing.calls, ['quit', 'disconnect']);
+  });
+
+  it('disconnects at once a connection that is not ready', async () => {
+    const reconnecting = client('reconnecting', () => Promise.resolve('OK'));
+    await closeRedisConnection(reconnecting.fake);
+    assert.deepEqual(reconnecting.calls, ['disconnect']);
   });
 });

@@ -72,3 +72,20 @@ export function redisDisplayUrl(url: string): string {
     return '(unparsable REDIS_URL)';
   }
 }
+
+/** The part of an ioredis client {@link closeRedisConnection} uses. */
+export interface ClosableRedis {
+  readonly status: string;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
+ * Closes an ioredis connection for good: QUIT when it is ready (pending replies arrive first), falling back
+ * to a plain disconnect when QUIT fails; a disconnect at once in any other state (connecting, reconnecting),
+ * which also stops reconnecting. Never throws.
+ */
+export async function closeRedisConnection(client: ClosableRedis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
