@@ -196,8 +196,9 @@ export class OwnershipService {
     this.logger.log(`Event ${eventId}: owned by this relay${from ? ` (taken over from ${from.relay})` : ''}`);
     this.writes.enqueue(eventId, 'owner changed', async () => {
       const cleared = await this.repository.forgetPreviousOwner(eventId, 'the relay running it stopped');
-      // No leg runs here yet (their state writes follow this one): a previous owner's "live" is stale.
-      await this.repository.resetLegStates(eventId);
+      // No leg runs here yet (their state writes follow this one): a previous owner's "live" is stale;
+      // its give-ups hold (`failed`: not started here until a retry by hand).
+      await this.repository.resetLegStates(eventId, { keepGivenUp: true });
       if (!from) return;
       await this.repository.addTimeline(eventId, 'event_started', {
         detail: {

@@ -6,6 +6,7 @@ import type {
   InputMediaInfo,
   LegFailure,
   LegPolicy,
+  LegStopReason,
   OutboundLegState,
   PipelineListener,
   SlateEnd,
@@ -245,6 +246,14 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.setLegState(destinationId, LEG_STATE[state], state === 'live' ? null : undefined);
       if (state === 'live') await this.repository.addTimeline(eventId, 'leg_connected', { destinationId });
     });
+  }
+
+  /** A live leg closed on purpose: ends its time on air in the timeline (and in usage, see leg-airtime). */
+  legStopped(eventId: string, destinationId: string, reason: LegStopReason): void {
+    this.logger.log(`Event ${eventId}: leg ${destinationId} stopped (${reason})`);
+    this.writes.enqueue(eventId, 'leg stopped', () =>
+      this.repository.addTimeline(eventId, 'leg_stopped', { destinationId, detail: { reason } }),
+    );
   }
 
   /** Sets who restarts a leg when the `leg-supervisor` queue cannot (Redis away). */

@@ -80,7 +80,11 @@ export class PipelinesService implements OnApplicationShutdown {
     const pipeline = this.ensure(eventId, config.settings);
     pipeline.updateSettings(config.settings);
     pipeline.start(config.legs);
-    this.logger.log(`Event ${eventId} started with ${config.legs.length} destination(s)`);
+    const held = config.legs.filter((l) => l.gaveUp).length;
+    this.logger.log(
+      `Event ${eventId} started with ${config.legs.length} destination(s)` +
+        (held ? `, ${held} held back (given up earlier; POST …/destinations/:id/retry starts it)` : ''),
+    );
   }
 
   /** The pipeline of an event, if this relay runs one. */
@@ -157,7 +161,7 @@ export class PipelinesService implements OnApplicationShutdown {
   async halt(eventId: string): Promise<void> {
     for (const listener of this.stoppingListeners) listener(eventId);
     const pipeline = this.pipelines.get(eventId);
-    if (pipeline?.isStarted) await pipeline.stop();
+    if (pipeline?.isStarted) await pipeline.stop('handed_over');
     await this.releaseIfUnused(eventId);
   }
 

@@ -115,6 +115,8 @@ export class RelayRepository {
           giveUpAfterFailures: d.giveUpAfterFailures ?? event.legGiveUpAfterFailures,
           giveUpWindowMs: d.giveUpWindowMs ?? event.legGiveUpWindowMs,
         },
+        // Only a give-up stores `failed` (markLegGaveUp); a retry by hand or a stop of the event clears it.
+        gaveUp: d.state === 'failed',
       })),
     };
   }
@@ -260,9 +262,17 @@ export class RelayRepository {
     );
   }
 
-  /** Sets every leg of the event back to idle (the event stopped). */
-  async resetLegStates(eventId: string): Promise<void> {
-    await this.run(() => this.prisma.destination.updateMany({ where: { eventId }, data: { state: 'idle' } }));
+  /**
+   * Sets every leg of the event back to idle: the event stopped, or (`keepGivenUp`) this relay took it
+   * over and no leg runs here yet, where a leg given up (`failed`) stays so, not to be started again.
+   */
+  async resetLegStates(eventId: string, options: { keepGivenUp?: boolean } = {}): Promise<void> {
+    await this.run(() =>
+      this.prisma.destination.updateMany({
+        where: { eventId, ...(options.keepGivenUp ? { state: { not: 'failed' } } : {}) },
+        data: { state: 'idle' },
+      }),
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import type { LegFailure } from '../legs/leg-failure';
 import { DEFAULT_LEG_POLICY, LegFailureWindow } from '../legs/leg-policy';
 import type { OutboundLeg, OutboundLegListener } from '../legs/outbound-leg';
 import type { ProgramOutput } from '../switcher/program-output';
-import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
+import type { LegSpec, LegStatus, LegStopReason, PipelineListener, PipelineObserver } from './pipeline-types';
 
 /**
  * A leg live for this long (ms) before failing has worked: its backoff starts from the first delay again
@@ -52,10 +52,14 @@ interface LegSlot {
  * A leg that exits on its own is counted against its policy: the listener either schedules a restart
  * (`legExited`, then {@link restart}) or hears that the supervisor gave up (`legGaveUp`; only
  * {@link retry} starts it again). A leg live for LEG_HEALTHY_RESET_MS before failing starts over.
+ * A destination given up before this pipeline ({@link LegSpec.gaveUp}) is held back: no leg, until
+ * {@link retry}. A live leg closed on purpose is reported (`legStopped`) before it stops.
  * Whether the event is on air is the caller's to check.
  */
 export class EventLegs {
   private readonly slots = new Map<string, LegSlot>();
+  /** Destinations given up before this pipeline, not started: only {@link retry} starts them. */
+  private readonly heldBack = new Map<string, LegSpec>();
 
   /** @param observers the pipeline's observers, told about every leg exit before the listener. */
   constructor(
@@ -66,9 +70,25 @@ export class EventLegs {
     private readonly observers: ReadonlySet<PipelineObserver>,
   ) {}
 
-  /** Starts a first run for each destination in `specs` that has no leg yet. */
+  /**
+   * Starts a first run for each destination in `specs` that has no leg yet, except those given up
+   * before ({@link LegSpec.gaveUp}), which are held back until {@link retry}.
+   */
   startMissing(specs: readonly LegSpec[]): void {
-    for (const spec of specs) if (!this.slots.has(spec.destinationId)) this.open(spec, 1);
+    for (const spec of specs) {
+      if (this.slots.has(spec.destinationId)) continue;
+      if (spec.gaveUp) {
+        this.heldBack.set(spec.destinationId, spec);
+        continue;
+      }
+      this.heldBack.delete(spec.destinationId);
+      this.open(spec, 1);
+    }
+  }
+
+  /** Ids of the destinations held back because they were given up before this pipeline. */
+  heldBackIds(): string[] {
+    return [...this.heldBack.keys()];
   }
 
   /**
@@ -78,10 +98,12 @@ export class EventLegs {
   async applyDestinations(destinations: readonly LegSpec[]): Promise<void> {
     const wanted = new Set(destinations.map((d) => d.destinationId));
     const removed = [...this.slots.values()].filter((slot) => !wanted.has(slot.spec.destinationId));
-    await Promise.all(removed.map((slot) => this.close(slot)));
+    for (const id of this.heldBack.keys()) if (!wanted.has(id)) this.heldBack.delete(id);
+    await Promise.all(removed.map((slot) => this.close(slot, 'destination_removed')));
     for (const spec of destinations) {
       const slot = this.slots.get(spec.destinationId);
       if (slot) slot.spec = spec;
+      else if (this.heldBack.has(spec.destinationId)) this.heldBack.set(spec.destinationId, spec);
     }
   }
 
@@ -112,11 +134,18 @@ export class EventLegs {
   }
 
   /**
-   * A retry by hand: forgets the destination's failures and, if its leg has exited, starts it now.
+   * A retry by hand: forgets the destination's failures and, if its leg has exited or is held back
+   * (given up before this pipeline), starts it now.
    * @returns 'restarted', 'reset' (the leg was running: only its failures were forgotten), or
    *   'not-on-air' (the destination has no leg).
    */
   retry(destinationId: string): 'restarted' | 'reset' | 'not-on-air' {
+    const held = this.heldBack.get(destinationId);
+    if (held) {
+      this.heldBack.delete(destinationId);
+      this.open(held, 1);
+      return 'restarted';
+    }
     const slot = this.slots.get(destinationId);
     if (!slot) return 'not-on-air';
     slot.failures.clear();
@@ -126,9 +155,13 @@ export class EventLegs {
     return 'restarted';
   }
 
-  /** Closes every leg cleanly; resolves once all are gone. */
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.slots.values()].map((slot) => this.close(slot)));
+  /**
+   * Closes every leg cleanly (live ones reported with `reason`) and forgets the held-back ones (the
+   * next start decides again from the stored states); resolves once all are gone.
+   */
+  async closeAll(reason: LegStopReason): Promise<void> {
+    this.heldBack.clear();
+    await Promise.all([...this.slots.values()].map((slot) => this.close(slot, reason)));
   }
 
   private open(spec: LegSpec, run: number, bytesBefore = 0): LegSlot {
@@ -144,6 +177,8 @@ export class EventLegs {
     };
     slot.leg = this.createLeg(spec, this.program, {
       stateChanged: (state) => {
+        // A given-up leg stays `failed` where it is stored when it is closed (handover, see LegSpec.gaveUp).
+        if (slot.gaveUp && state === 'idle') return;
         if (state === 'live') slot.liveSince = Date.now();
         this.listener.legStateChanged(this.eventId, spec.destinationId, state);
       },
@@ -175,8 +210,10 @@ export class EventLegs {
     this.listener.legExited(this.eventId, id, slot.run, slot.consecutiveFailures, failure, policy);
   }
 
-  private async close(slot: LegSlot): Promise<void> {
-    if (this.slots.get(slot.spec.destinationId) === slot) this.slots.delete(slot.spec.destinationId);
+  private async close(slot: LegSlot, reason: LegStopReason): Promise<void> {
+    const id = slot.spec.destinationId;
+    if (this.slots.get(id) === slot) this.slots.delete(id);
+    if (slot.leg.state === 'live') this.listener.legStopped?.(this.eventId, id, reason);
     await slot.leg.stop();
   }
 }

@@ -6,7 +6,7 @@ import { ProgramOutput } from '../switcher/program-output';
 import type { SwitcherSettings, SwitchKind } from '../switcher/switcher-types';
 import { EventInputs } from './event-inputs';
 import { EventLegs, type LegFactory } from './event-legs';
-import type { LegSpec, LegStatus, PipelineListener, PipelineObserver } from './pipeline-types';
+import type { LegSpec, LegStatus, LegStopReason, PipelineListener, PipelineObserver } from './pipeline-types';
 import { ProgramSlate, type SlateStart } from './program-slate';
 
 /** How often stall detection and failback run (ms). */
@@ -132,7 +132,7 @@ export class EventPipeline {
       {
         startFiller: (filler) => this.switcher.startFiller(filler),
         stopFiller: () => this.switcher.stopFiller(),
-        closeLegs: () => this.stop(),
+        closeLegs: () => this.stop('slate_timed_out'),
         started: (start) => this.listener.slateStarted?.(this.eventId, start),
         ended: (end) => this.listener.slateEnded?.(this.eventId, end),
         deadlineChanged: (start) => this.listener.slateDeadlineChanged?.(this.eventId, start),
@@ -188,9 +188,14 @@ export class EventPipeline {
     this.observers.delete(observer);
   }
 
-  /** The current legs, in the order they were added. */
+  /** The current legs, in the order they were added (not the held-back ones: see {@link heldBackLegs}). */
   legStatuses(): LegStatus[] {
     return this.legs.statuses();
+  }
+
+  /** Destination ids given up before this pipeline ({@link LegSpec.gaveUp}): no leg until a retry. */
+  heldBackLegs(): string[] {
+    return this.legs.heldBackIds();
   }
 
   /** Treats `role` as lost on purpose (a rehearsal) until {@link endSimulatedLoss}. */
@@ -203,13 +208,16 @@ export class EventPipeline {
     this.switcher.endSimulatedLoss(role);
   }
 
-  /** Closes every leg cleanly and leaves the event off air; inputs stay attached. */
-  async stop(): Promise<void> {
+  /**
+   * Closes every leg cleanly and leaves the event off air; inputs stay attached. `reason` is told to the
+   * listener for each live leg (`legStopped`).
+   */
+  async stop(reason: LegStopReason = 'event_stopped'): Promise<void> {
     this.slate?.close('stopped', 'the event was stopped');
     this.started = false;
     this.announcedLive = false;
     this.liveSinceMs = null;
-    await this.legs.closeAll();
+    await this.legs.closeAll(reason);
   }
 
   /**
@@ -222,14 +230,21 @@ export class EventPipeline {
 
   /**
    * A retry by hand: forgets the destination's failures (backoff and give-up window start again) and,
-   * if its leg has exited (given up, or waiting for a restart), starts it now at a keyframe; a pending
+   * if its leg has exited (given up, or waiting for a restart) or is held back (given up before this
+   * pipeline, see LegSpec.gaveUp), starts it now at a keyframe; a pending
    * restart of the old run becomes stale. A connecting or live leg is left running.
    *
    * @returns 'restarted', 'reset' (the leg was running: only its failures were forgotten), or
    *   'not-on-air' (the event is not on air, or the destination has no leg in this pipeline).
    */
   retryLeg(destinationId: string): 'restarted' | 'reset' | 'not-on-air' {
-    if (!this.announcedLive) return 'not-on-air';
+    if (!this.announcedLive) {
+      // Started, waiting for a keyframe: a destination given up before starts with the others.
+      this.desired = this.desired.map((d) =>
+        d.destinationId === destinationId ? { ...d, gaveUp: false } : d,
+      );
+      return 'not-on-air';
+    }
     return this.legs.retry(destinationId);
   }
 
@@ -237,7 +252,7 @@ export class EventPipeline {
   async dispose(): Promise<void> {
     clearInterval(this.ticker);
     clearInterval(this.mediaReporter);
-    await this.stop();
+    await this.stop('pipeline_closed');
   }
 
   private goLiveIfReady(): void {

@@ -14,7 +14,20 @@ export interface LegSpec {
   readonly streamKey: string | null;
   /** How the leg is supervised; default {@link DEFAULT_LEG_POLICY}. */
   readonly policy?: LegPolicy;
+  /**
+   * A supervisor gave up on this destination earlier in the show (its stored state is `failed`, e.g. on
+   * the relay this event was taken over from): its leg is not started until a retry by hand.
+   */
+  readonly gaveUp?: boolean;
 }
+
+/**
+ * Why a live leg was closed on purpose (timeline `leg_stopped`, detail.reason): its destination was
+ * removed; the event was stopped; the event was handed over to, or taken by, another relay; the slate
+ * timed out; the pipeline was disposed (relay shutdown, event deleted).
+ */
+export type LegStopReason =
+  'destination_removed' | 'event_stopped' | 'handed_over' | 'slate_timed_out' | 'pipeline_closed';
 
 /**
  * What an event pipeline reports, synchronously from the media path: implementations queue the
@@ -41,6 +54,8 @@ export interface PipelineListener {
   /** The started event's program has media: legs are starting. */
   programLive(eventId: string): void;
   legStateChanged(eventId: string, destinationId: string, state: OutboundLegState): void;
+  /** A live leg is being closed on purpose (before it stops; no `legExited` follows). */
+  legStopped?(eventId: string, destinationId: string, reason: LegStopReason): void;
   /**
    * A leg ended on its own and should be restarted (`restartLeg`) after a backoff capped by
    * `policy.maxBackoffMs`. `legRun` identifies the run that failed; `consecutiveFailures` counts
