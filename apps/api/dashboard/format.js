@@ -42,6 +42,7 @@ const TIMELINE_TYPE = {
   leg_failed: 'Destination failed',
   leg_restarted: 'Destination restarted',
   leg_gave_up: 'Destination gave up',
+  leg_stopped: 'Destination stopped',
   rehearsal_started: 'Rehearsal started',
   rehearsal_ended: 'Rehearsal ended',
   slate_started: 'Slate on air: both inputs down',

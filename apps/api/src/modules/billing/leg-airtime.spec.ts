@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AirtimeMark, billableMinutes, legAirtimeMs, type LegRowNow } from './leg-airtime';
+import { type AirtimeMark, billableMinutes, legAirtimeMs, type LegRowNow, markOf } from './leg-airtime';
 
 const S = 1000;
 // Window [100 s, 160 s).
@@ -63,6 +63,31 @@ describe('legAirtimeMs: time on air of each leg within a window', () => {
     assert.deepEqual(seconds([up(110)], rows({ a: offSince(135) })), { a: 25 });
     assert.deepEqual(seconds([up(110)], rows({ a: offSince(90) })), {});
     assert.deepEqual(seconds([up(110)], rows({})), {});
+  });
+
+  it('ends a leg at leg_stopped: removed while live (no row), or stopped while its row stays', () => {
+    const stopped = markOf({ type: 'leg_stopped', destinationId: 'a', at: 135 * S });
+    assert.deepEqual(stopped, down(135));
+    assert.deepEqual(seconds([up(110), stopped], rows({})), { a: 25 });
+    assert.deepEqual(seconds([up(110), stopped, up(150)], rows({ a: live })), { a: 25 + 10 });
+  });
+
+  it('reads connected as up, failed, gave up and stopped as down, event start and stop as all down', () => {
+    const at = 1;
+    assert.deepEqual(markOf({ type: 'leg_connected', destinationId: 'a', at }), {
+      kind: 'leg_up',
+      destinationId: 'a',
+      at,
+    });
+    for (const type of ['leg_failed', 'leg_gave_up', 'leg_stopped'] as const)
+      assert.deepEqual(markOf({ type, destinationId: 'a', at }), {
+        kind: 'leg_down',
+        destinationId: 'a',
+        at,
+      });
+    for (const type of ['event_started', 'event_stopped'] as const)
+      assert.deepEqual(markOf({ type, destinationId: null, at }), { kind: 'all_down', at });
+    assert.equal(markOf({ type: 'leg_stopped', destinationId: null, at }), null);
   });
 
   it('uses marks after the window only to end what was open in it', () => {

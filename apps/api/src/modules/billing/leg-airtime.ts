@@ -1,7 +1,8 @@
 /**
  * What the timeline says about an event's legs, in the order written (time, then entry id):
  * - `leg_up`: `leg_connected` (the relay saw the leg's ffmpeg publishing);
- * - `leg_down`: `leg_failed`, `leg_gave_up` (the leg's process ended);
+ * - `leg_down`: `leg_failed`, `leg_gave_up` (the leg's process ended), `leg_stopped` (the relay closed a
+ *   live leg on purpose: destination removed, event stopped or handed over, slate timed out);
  * - `all_down`: `event_started`, `event_stopped`; the relay's takeover of an event from a relay that died
  *   also writes `event_started`. No leg of the event runs across either: a start begins with none.
  * `at` in ms since the epoch.
@@ -9,6 +10,25 @@
 export type AirtimeMark =
   | { readonly kind: 'leg_up' | 'leg_down'; readonly destinationId: string; readonly at: number }
   | { readonly kind: 'all_down'; readonly at: number };
+
+/** Timeline types that end every leg of the event (`all_down`). */
+export const ALL_DOWN_TYPES = ['event_started', 'event_stopped'] as const;
+/** Timeline types that start or end one leg's time on air. */
+export const LEG_MARK_TYPES = ['leg_connected', 'leg_failed', 'leg_gave_up', 'leg_stopped'] as const;
+/** The timeline types {@link markOf} reads. */
+export type AirtimeMarkType = (typeof ALL_DOWN_TYPES)[number] | (typeof LEG_MARK_TYPES)[number];
+
+/** The airtime mark of a timeline entry (`at` in ms since the epoch); none for a leg entry without destination. */
+export function markOf(entry: {
+  type: AirtimeMarkType;
+  destinationId: string | null;
+  at: number;
+}): AirtimeMark | null {
+  const { type, destinationId, at } = entry;
+  if (type === 'event_started' || type === 'event_stopped') return { kind: 'all_down', at };
+  if (!destinationId) return null;
+  return { kind: type === 'leg_connected' ? 'leg_up' : 'leg_down', destinationId, at };
+}
 
 /** What a leg's row (`destinations`) says now, for a leg whose last mark leaves it on air. */
 export interface LegRowNow {
@@ -35,8 +55,8 @@ export interface AirtimeWindow {
  * An interval with no end among the marks:
  * - the row is live now: it lasts to the window's end (the leg is still on air);
  * - the row is there but not live: it ends at the row's last write, the one that took it off air;
- * - no row (the destination was deleted while live, which writes no mark): it ends at its `leg_up`, i.e.
- *   counts nothing: usage is under-counted rather than invented.
+ * - no row (the destination was deleted while live and the relay wrote no `leg_stopped`, e.g. it died
+ *   first): it ends at its `leg_up`, i.e. counts nothing: usage is under-counted rather than invented.
  * A relay that dies writes no `leg_down`: its legs count until the relay that takes the event over
  * writes `event_started` (the owner lock, 6 s, plus the takeover grace, 1.6 s, after the last renewal)
  * and resets the rows; while no relay runs at all, the rows stay live and the legs count until the

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EventStatus } from '@relay/contracts';
 import { PrismaService, type TimelineType, toDatabaseError } from '@relay/prisma';
-import { type AirtimeMark, billableMinutes, legAirtimeMs } from './leg-airtime';
+import {
+  ALL_DOWN_TYPES,
+  type AirtimeMark,
+  type AirtimeMarkType,
+  billableMinutes,
+  LEG_MARK_TYPES,
+  legAirtimeMs,
+  markOf,
+} from './leg-airtime';
 
 /** A usage report to send: destination-minutes of one organization in one window. */
 export interface PendingUsageReport {
@@ -13,8 +21,8 @@ export interface PendingUsageReport {
 }
 
 const ON_AIR: EventStatus[] = ['standby', 'live'];
-const ALL_DOWN: TimelineType[] = ['event_started', 'event_stopped'];
-const MARK_TYPES: TimelineType[] = ['leg_connected', 'leg_failed', 'leg_gave_up', ...ALL_DOWN];
+const ALL_DOWN: TimelineType[] = [...ALL_DOWN_TYPES];
+const MARK_TYPES: TimelineType[] = [...LEG_MARK_TYPES, ...ALL_DOWN];
 
 /** Usage metering in PostgreSQL: counted windows and what was sent to Stripe. */
 @Injectable()
@@ -84,12 +92,9 @@ export class UsageRepository {
         select: { type: true, destinationId: true, at: true },
       });
       return entries.flatMap((e): AirtimeMark[] => {
-        const at = e.at.getTime();
-        if (ALL_DOWN.includes(e.type)) return [{ kind: 'all_down', at }];
-        if (!e.destinationId) return [];
-        return [
-          { kind: e.type === 'leg_connected' ? 'leg_up' : 'leg_down', destinationId: e.destinationId, at },
-        ];
+        // Only MARK_TYPES were selected.
+        const mark = markOf({ ...e, type: e.type as AirtimeMarkType, at: e.at.getTime() });
+        return mark ? [mark] : [];
       });
     });
   }
