@@ -40,14 +40,12 @@ export class PlanLimitsService {
     eventId: string,
     start: (tx: TransactionClient) => Promise<T>,
   ): Promise<T> {
-    return this.billing.inOrganizationLock(organizationId, async (tx) => {
-      if (this.enabled) {
-        const plan = await this.planOf(organizationId, tx);
-        const onAir = await this.billing.countEventsOnAir(organizationId, eventId, tx);
-        if (onAir + 1 > PLANS[plan].liveEvents) throw this.limitError(plan, 'liveEvents', onAir + 1);
-      }
-      return start(tx);
-    });
+    return this.withinLimit(
+      organizationId,
+      'liveEvents',
+      (tx) => this.billing.countEventsOnAir(organizationId, eventId, tx),
+      start,
+    );
   }
 
   /**
@@ -61,20 +59,37 @@ export class PlanLimitsService {
     eventId: string,
     add: (tx: TransactionClient) => Promise<T>,
   ): Promise<T> {
-    return this.billing.inOrganizationLock(organizationId, async (tx) => {
-      if (this.enabled) {
-        const plan = await this.planOf(organizationId, tx);
-        const count = await this.billing.countDestinations(eventId, tx);
-        if (count + 1 > PLANS[plan].destinationsPerEvent)
-          throw this.limitError(plan, 'destinationsPerEvent', count + 1);
-      }
-      return add(tx);
-    });
+    return this.withinLimit(
+      organizationId,
+      'destinationsPerEvent',
+      (tx) => this.billing.countDestinations(eventId, tx),
+      add,
+    );
   }
 
   /** Whether the organization's backup ingest is given out and accepted (always, with billing off). */
   async backupIngestAllowed(organizationId: string): Promise<boolean> {
     return !this.enabled || PLANS[await this.planOf(organizationId)].backupIngest;
+  }
+
+  /**
+   * Runs `write` when the organization's plan allows one more of `limit` than `count(tx)` finds (always,
+   * with billing off): the count and the write in one transaction under the organization's row lock.
+   */
+  private withinLimit<T>(
+    organizationId: string,
+    limit: 'liveEvents' | 'destinationsPerEvent',
+    count: (tx: TransactionClient) => Promise<number>,
+    write: (tx: TransactionClient) => Promise<T>,
+  ): Promise<T> {
+    return this.billing.inOrganizationLock(organizationId, async (tx) => {
+      if (this.enabled) {
+        const plan = await this.planOf(organizationId, tx);
+        const needed = (await count(tx)) + 1;
+        if (needed > PLANS[plan][limit]) throw this.limitError(plan, limit, needed);
+      }
+      return write(tx);
+    });
   }
 
   private limitError(plan: BillingPlan, limit: PlanLimitName, needed: number | true): ApiError {
