@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { RelayMetricsService } from './relay-metrics.service';
 
 /** `GET /metrics` of the relay, Prometheus text format. No auth: serve it on an internal network only. */
@@ -7,7 +8,7 @@ export class RelayMetricsController {
   constructor(private readonly metrics: RelayMetricsService) {}
 
   @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   async scrape(): Promise<string> {
     return this.metrics.metrics();
