@@ -26,27 +26,36 @@ const EVENT = ['event_id'];
 const INPUT = ['event_id', 'role'];
 const LEG = ['event_id', 'destination_id', 'platform'];
 
-const perEvent = (value: (e: EventSnapshot) => number) =>
-  function* (events: readonly EventSnapshot[]): Iterable<Sample> {
+/** Labels and reader of a family with one series per event, input or leg. */
+type Series = Pick<Family, 'labelNames' | 'read'>;
+
+const perEvent = (value: (e: EventSnapshot) => number): Series => ({
+  labelNames: EVENT,
+  *read(events) {
     for (const e of events) yield [{ event_id: e.eventId }, value(e)];
-  };
-const perInput = (value: (i: InputSnapshot) => number | null) =>
-  function* (events: readonly EventSnapshot[]): Iterable<Sample> {
+  },
+});
+const perInput = (value: (i: InputSnapshot) => number | null): Series => ({
+  labelNames: INPUT,
+  *read(events) {
     for (const e of events)
       for (const i of e.inputs) {
         const v = value(i);
         if (v !== null) yield [{ event_id: e.eventId, role: i.role }, v];
       }
-  };
+  },
+});
 const legLabels = (e: EventSnapshot, l: LegSnapshot): Labels => ({
   event_id: e.eventId,
   destination_id: l.destinationId,
   platform: l.platform,
 });
-const perLeg = (value: (l: LegSnapshot, e: EventSnapshot, rate: LegBitrate) => number) =>
-  function* (events: readonly EventSnapshot[], rate: LegBitrate): Iterable<Sample> {
+const perLeg = (value: (l: LegSnapshot, e: EventSnapshot, rate: LegBitrate) => number): Series => ({
+  labelNames: LEG,
+  *read(events, rate) {
     for (const e of events) for (const l of e.legs) yield [legLabels(e, l), value(l, e, rate)];
-  };
+  },
+});
 
 /**
  * The relay's per-event and per-leg series. Labels: `event_id`, `role` (primary|backup), `destination_id`,
@@ -70,64 +79,55 @@ export const PIPELINE_FAMILIES: readonly Family[] = [
     name: 'relay_input_bitrate_bits_per_second',
     help: 'Input audio + video bitrate over the last ~5 s',
     type: 'gauge',
-    labelNames: INPUT,
-    read: perInput((i) => i.bitrateBps),
+    ...perInput((i) => i.bitrateBps),
   },
   {
     name: 'relay_input_frames_total',
     help: 'Media frames received from the input in its current publishing session',
     type: 'counter',
-    labelNames: INPUT,
-    read: perInput((i) => i.frames),
+    ...perInput((i) => i.frames),
   },
   {
     name: 'relay_input_last_media_age_seconds',
     help: 'Time since the input last sent a media frame (absent before any in the session)',
     type: 'gauge',
-    labelNames: INPUT,
-    read: perInput((i) => i.lastMediaAgeSeconds),
+    ...perInput((i) => i.lastMediaAgeSeconds),
   },
   {
     name: 'relay_input_on_air',
     help: 'Whether the input is the one on the program (1) or not (0)',
     type: 'gauge',
-    labelNames: INPUT,
-    read: perInput((i) => (i.onAir ? 1 : 0)),
+    ...perInput((i) => (i.onAir ? 1 : 0)),
   },
   {
     name: 'relay_failovers_total',
     help: 'Program switches from the primary to the backup',
     type: 'counter',
-    labelNames: EVENT,
-    read: perEvent((e) => e.failovers),
+    ...perEvent((e) => e.failovers),
   },
   {
     name: 'relay_failbacks_total',
     help: 'Program switches from the backup back to the primary',
     type: 'counter',
-    labelNames: EVENT,
-    read: perEvent((e) => e.failbacks),
+    ...perEvent((e) => e.failbacks),
   },
   {
     name: 'relay_program_bitrate_bits_per_second',
     help: "Program bitrate: the on-air input's, 0 with no input on air",
     type: 'gauge',
-    labelNames: EVENT,
-    read: perEvent((e) => e.programBitrateBps),
+    ...perEvent((e) => e.programBitrateBps),
   },
   {
     name: 'relay_program_frames_total',
     help: 'FLV tags (audio and video frames, sequence headers) published to the program',
     type: 'counter',
-    labelNames: EVENT,
-    read: perEvent((e) => e.programFrames),
+    ...perEvent((e) => e.programFrames),
   },
   {
     name: 'relay_event_uptime_seconds',
     help: 'Time since the event went on air on this relay, 0 while off air',
     type: 'gauge',
-    labelNames: EVENT,
-    read: perEvent((e) => e.uptimeSeconds),
+    ...perEvent((e) => e.uptimeSeconds),
   },
   {
     name: 'relay_leg_state',
@@ -145,29 +145,25 @@ export const PIPELINE_FAMILIES: readonly Family[] = [
     name: 'relay_leg_bitrate_bits_per_second',
     help: 'Program bytes handed to the leg over the last ~5 s, in bit/s',
     type: 'gauge',
-    labelNames: LEG,
-    read: perLeg((l, e, rate) => rate(e.eventId, l.destinationId)),
+    ...perLeg((l, e, rate) => rate(e.eventId, l.destinationId)),
   },
   {
     name: 'relay_leg_bytes_total',
     help: 'Program bytes handed to the leg, over all its runs',
     type: 'counter',
-    labelNames: LEG,
-    read: perLeg((l) => l.bytes),
+    ...perLeg((l) => l.bytes),
   },
   {
     name: 'relay_leg_uptime_seconds',
     help: 'Time the current run of the leg has been live, 0 when not live',
     type: 'gauge',
-    labelNames: LEG,
-    read: perLeg((l) => l.uptimeSeconds),
+    ...perLeg((l) => l.uptimeSeconds),
   },
   {
     name: 'relay_leg_restarts_total',
     help: 'Restarts of the leg since the event went on air on this relay',
     type: 'counter',
-    labelNames: LEG,
-    read: perLeg((l) => l.restarts),
+    ...perLeg((l) => l.restarts),
   },
 ];
 
