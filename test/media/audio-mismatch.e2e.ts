@@ -1,22 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import {
   analyzeTimeline,
-  decodeErrors,
   probeAudioFrames,
   probePackets,
   runsOf,
   type ProbedAudioFrame,
 } from '../utils/ffprobe';
+import {
+  assertOneCleanRecording,
+  createEventWithDestinations,
+  goLiveOnPrimary,
+  keepRelayLog,
+  nginxDestinations,
+  stopEventAndLegs,
+} from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
-const OUTPUT_DIR = join(process.cwd(), 'test-output');
 /** Same picture on both inputs: only the audio differs. */
 const VIDEO = { width: 640, height: 360, fps: 30, gopFrames: 30 };
 const PRIMARY_RATE = 48_000;
@@ -58,26 +62,19 @@ describe(
     before(async () => {
       stack = await startRelayStack();
       destinations = [await startNginxRtmp(), await startNginxRtmp()];
-      const created = await stack.request<EventJson>('POST', '/v1/events', {
-        name: 'Audio mismatch e2e',
-        failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 2000 },
-      });
-      assert.equal(created.status, 201);
-      event = created.body;
-      for (const [i, destination] of destinations.entries()) {
-        const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-          name: `nginx ${i}`,
-          url: destination.url,
-          streamKey: `audio-key-${i}`,
-        });
-        assert.equal(added.status, 201);
-      }
+      event = await createEventWithDestinations(
+        stack,
+        {
+          name: 'Audio mismatch e2e',
+          failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 2000 },
+        },
+        nginxDestinations(destinations, 'audio-key'),
+      );
     });
 
     after(async () => {
       await Promise.all([primary?.stop(), backup?.stop()]);
-      mkdirSync(OUTPUT_DIR, { recursive: true });
-      writeFileSync(join(OUTPUT_DIR, 'audio-mismatch-relay.log'), stack?.relay.lines().join('\n') ?? '');
+      keepRelayLog(stack, 'audio-mismatch');
       await stack?.stop();
       await Promise.all(destinations.map((d) => d.stop()));
     });
@@ -118,18 +115,7 @@ describe(
     });
 
     it('passes each new audio header to every destination, which decodes 48 → 44.1 → 48 kHz', async () => {
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return (
-            e.status === 'live' &&
-            e.activeInput === 'primary' &&
-            e.destinations.every((d) => d.state === 'live')
-          );
-        },
-        { timeoutMs: 30_000, message: 'event live on the primary with both legs live' },
-      );
+      await goLiveOnPrimary(stack, event.id);
       await sleep(3000);
 
       primary!.kill();
@@ -150,21 +136,11 @@ describe(
         JSON.stringify(beforeStop.destinations),
       );
 
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
-      for (const destination of destinations) {
-        await waitFor(() => destination.publishCount() >= 1, {
-          timeoutMs: 15_000,
-          message: 'the leg closed its connection',
-        });
-      }
+      await stopEventAndLegs(stack, event.id, destinations);
 
       const report: string[] = [];
       for (const [i, destination] of destinations.entries()) {
-        assert.equal(destination.publishCount(), 1, `destination ${i} saw exactly one connection`);
-        const recordings = destination.recordings();
-        assert.equal(recordings.length, 1, `destination ${i} has exactly one recording`);
-        const file = recordings[0]!;
-        assert.deepEqual(await decodeErrors(file), [], `destination ${i} decodes without errors`);
+        const file = await assertOneCleanRecording(destination, `destination ${i}`);
 
         const audio = (await probePackets(file)).find((s) => s.codecType === 'audio');
         assert.ok(audio, `destination ${i} has an audio stream`);

@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
-import { analyzeTimeline, decodeErrors, probeFrameSizes, probePackets } from '../utils/ffprobe';
+import { analyzeTimeline, probeFrameSizes, probePackets } from '../utils/ffprobe';
+import {
+  assertOneCleanRecording,
+  createEventWithDestinations,
+  keepRelayLog,
+  nginxDestinations,
+  startEncoders,
+  stopEventAndLegs,
+} from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
-import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
+import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
-const OUTPUT_DIR = join(process.cwd(), 'test-output');
 const PRIMARY = { width: 1280, height: 720 };
 const BACKUP = { width: 854, height: 480 };
 /** Largest hole a destination may see in its timeline across a failover or failback (s). */
@@ -41,42 +46,30 @@ describe(
     before(async () => {
       stack = await startRelayStack();
       destinations = [await startNginxRtmp(), await startNginxRtmp()];
-      const created = await stack.request<EventJson>('POST', '/v1/events', {
-        name: 'Failover e2e',
-        failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 3000 },
-      });
-      assert.equal(created.status, 201);
-      event = created.body;
-      for (const [i, destination] of destinations.entries()) {
-        const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-          name: `nginx ${i}`,
-          url: destination.url,
-          streamKey: `destination-key-${i}`,
-        });
-        assert.equal(added.status, 201);
-      }
+      event = await createEventWithDestinations(
+        stack,
+        {
+          name: 'Failover e2e',
+          failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 3000 },
+        },
+        nginxDestinations(destinations, 'destination-key'),
+      );
     });
 
     after(async () => {
       await Promise.all([primary?.stop(), backup?.stop()]);
       // Kept for diagnosis: what the relay decided and when.
-      mkdirSync(OUTPUT_DIR, { recursive: true });
-      writeFileSync(join(OUTPUT_DIR, 'failover-relay.log'), stack?.relay.lines().join('\n') ?? '');
+      keepRelayLog(stack, 'failover');
       await stack?.stop();
       await Promise.all(destinations.map((d) => d.stop()));
     });
 
     it('keeps every leg connected and the timeline continuous through a failover and a failback', async () => {
-      primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
-      backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
       // As a streamer does: both encoders green in the dashboard, then go live.
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
-        },
-        { timeoutMs: 30_000, message: 'both encoders publishing' },
-      );
+      ({ primary, backup } = await startEncoders(stack, event, {
+        primary: { ...PRIMARY, fps: 30, gopFrames: 30 },
+        backup: BACKUP,
+      }));
       // The dashboard shows each encoder's media and warns that they differ.
       const probed = await waitFor(
         async () => {
@@ -142,21 +135,11 @@ describe(
         JSON.stringify(beforeStop.destinations),
       );
 
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
-      for (const destination of destinations) {
-        await waitFor(() => destination.publishCount() >= 1, {
-          timeoutMs: 15_000,
-          message: 'the leg closed its connection',
-        });
-      }
+      await stopEventAndLegs(stack, event.id, destinations);
 
       const report: string[] = [`failover seen by the API after ${detectionMs} ms`];
       for (const [i, destination] of destinations.entries()) {
-        assert.equal(destination.publishCount(), 1, `destination ${i} saw exactly one connection`);
-        const recordings = destination.recordings();
-        assert.equal(recordings.length, 1, `destination ${i} has exactly one recording`);
-        const file = recordings[0]!;
-        assert.deepEqual(await decodeErrors(file), [], `destination ${i} decodes without errors`);
+        const file = await assertOneCleanRecording(destination, `destination ${i}`);
         for (const stream of await probePackets(file)) {
           const timeline = analyzeTimeline(stream.packets);
           report.push(

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson, RehearsalJson } from '@relay/contracts';
+import { createEventWithDestinations, goLiveOnPrimary, startEncoders } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
-import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
+import type { Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
 interface ErrorBody {
@@ -32,17 +33,11 @@ describe('failover rehearsal: the dashboard’s "drop the primary" button', { ti
   before(async () => {
     stack = await startRelayStack();
     destination = await startNginxRtmp();
-    event = (
-      await stack.request<EventJson>('POST', '/v1/events', {
-        name: 'Rehearsal e2e',
-        failover: { failbackAfterMs: 2000 },
-      })
-    ).body;
-    await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-      name: 'nginx',
-      url: destination.url,
-      streamKey: 'rehearsal-key',
-    });
+    event = await createEventWithDestinations(
+      stack,
+      { name: 'Rehearsal e2e', failover: { failbackAfterMs: 2000 } },
+      [{ name: 'nginx', url: destination.url, streamKey: 'rehearsal-key' }],
+    );
   });
 
   after(async () => {
@@ -61,33 +56,11 @@ describe('failover rehearsal: the dashboard’s "drop the primary" button', { ti
   });
 
   it('drops the primary, reports a pass, and brings the primary back without any leg reconnecting', async () => {
-    primary = startFfmpegPublisher({
-      url: event.ingest.primary.url,
-      width: 1280,
-      height: 720,
-      fps: 30,
-      gopFrames: 30,
-    });
-    backup = startGstPublisher({ url: event.ingest.backup.url, width: 854, height: 480, sink: 'rtmp2sink' });
-    await waitFor(
-      async () => {
-        const e = await getEvent();
-        return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
-      },
-      { timeoutMs: 30_000, message: 'both encoders publishing' },
-    );
-    await stack.request('POST', `/v1/events/${event.id}/start`);
-    await waitFor(
-      async () => {
-        const e = await getEvent();
-        return (
-          e.status === 'live' &&
-          e.activeInput === 'primary' &&
-          e.destinations.every((d) => d.state === 'live')
-        );
-      },
-      { timeoutMs: 30_000, message: 'event live on the primary' },
-    );
+    ({ primary, backup } = await startEncoders(stack, event, {
+      primary: { width: 1280, height: 720, fps: 30, gopFrames: 30 },
+      backup: { width: 854, height: 480 },
+    }));
+    await goLiveOnPrimary(stack, event.id);
 
     const created = await stack.request<RehearsalJson>('POST', rehearsals(), { durationMs: 5000 });
     assert.equal(created.status, 202);

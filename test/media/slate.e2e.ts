@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { EventJson } from '@relay/contracts';
 import { analyzeTimeline, decodeErrors, probePackets } from '../utils/ffprobe';
+import {
+  createEventWithDestinations,
+  goLiveOnPrimary,
+  keepRelayLog,
+  startEncoders,
+} from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
-import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
+import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
-const OUTPUT_DIR = join(process.cwd(), 'test-output');
 const PRIMARY = { width: 1280, height: 720, fps: 30, gopFrames: 30 };
 const BACKUP = { width: 854, height: 480 };
 /** Largest hole a destination may see in its timeline, across the slate and back (s). */
@@ -73,47 +77,27 @@ describe(
     before(async () => {
       stack = await startRelayStack();
       destination = await startNginxRtmp();
-      const created = await stack.request<EventJson>('POST', '/v1/events', {
-        name: 'Slate e2e',
-        failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 3000 },
-      });
-      assert.equal(created.status, 201);
-      event = created.body;
+      event = await createEventWithDestinations(
+        stack,
+        {
+          name: 'Slate e2e',
+          failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 3000 },
+        },
+        [{ name: 'nginx', url: destination.url, streamKey: 'destination-key-0' }],
+      );
       assert.equal(event.failover.slateTimeoutMs, 300_000, 'the slate is on by default');
-      const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-        name: 'nginx',
-        url: destination.url,
-        streamKey: 'destination-key-0',
-      });
-      assert.equal(added.status, 201);
     });
 
     after(async () => {
       await Promise.all([primary?.stop(), backup?.stop()]);
-      mkdirSync(OUTPUT_DIR, { recursive: true });
-      writeFileSync(join(OUTPUT_DIR, 'slate-relay.log'), stack?.relay.lines().join('\n') ?? '');
+      keepRelayLog(stack, 'slate');
       await stack?.stop();
       await destination?.stop();
     });
 
     it('keeps the leg on the slate, hands over to the primary, and ends the event cleanly at the timeout', async () => {
-      primary = startPrimary();
-      backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
-        },
-        { timeoutMs: 30_000, message: 'both encoders publishing' },
-      );
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return e.status === 'live' && e.activeInput === 'primary' && e.destinations[0]?.state === 'live';
-        },
-        { timeoutMs: 30_000, message: 'event live on the primary with its leg live' },
-      );
+      ({ primary, backup } = await startEncoders(stack, event, { primary: PRIMARY, backup: BACKUP }));
+      await goLiveOnPrimary(stack, event.id);
       await sleep(3000);
 
       // First outage: the backup goes, then the primary. The leg stays connected on the slate.

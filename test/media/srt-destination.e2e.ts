@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DestinationJson, EventJson } from '@relay/contracts';
 import {
@@ -12,14 +10,14 @@ import {
 } from '@relay/media';
 import { analyzeTimeline, decodeErrors, probeFrameSizes, probePackets, runsOf } from '../utils/ffprobe';
 import { makeFlvFixture, playTags } from '../utils/flv-fixtures';
+import { keepRelayLog, startEncoders } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { freePort } from '../utils/ports';
 import { waitFor } from '../utils/processes';
-import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
+import type { Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import { startSrtReceiver, waitForSrtBytes, type TestSrtReceiver } from '../utils/srt-receiver';
 
-const OUTPUT_DIR = join(process.cwd(), 'test-output');
 const PRIMARY = { width: 640, height: 360 };
 const BACKUP = { width: 426, height: 240 };
 /** Largest hole the SRT destination may see in its timeline across the failover (s). */
@@ -90,22 +88,16 @@ describe(
 
     after(async () => {
       await Promise.all([primary?.stop(), backup?.stop()]);
-      mkdirSync(OUTPUT_DIR, { recursive: true });
-      writeFileSync(join(OUTPUT_DIR, 'srt-destination-relay.log'), stack?.relay.lines().join('\n') ?? '');
+      keepRelayLog(stack, 'srt-destination');
       await stack?.stop();
       await Promise.all([nginx?.stop(), srt?.stop()]);
     });
 
     it('keeps the SRT leg connected and its recording continuous when the primary dies', async () => {
-      primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
-      backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
-        },
-        { timeoutMs: 30_000, message: 'both encoders publishing' },
-      );
+      ({ primary, backup } = await startEncoders(stack, event, {
+        primary: { ...PRIMARY, fps: 30, gopFrames: 30 },
+        backup: BACKUP,
+      }));
       assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
       await waitFor(
         async () => {

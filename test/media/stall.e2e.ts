@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson, IngestState, InputRole } from '@relay/contracts';
 import {
@@ -11,12 +9,19 @@ import {
   probePackets,
   runsOf,
 } from '../utils/ffprobe';
+import {
+  createEventWithDestinations,
+  goLiveOnPrimary,
+  keepRelayLog,
+  nginxDestinations,
+  startEncoders,
+  stopEventAndLegs,
+} from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
-import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
+import type { Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
-const OUTPUT_DIR = join(process.cwd(), 'test-output');
 const PRIMARY = { width: 854, height: 480 };
 const BACKUP = { width: 640, height: 360 };
 const STALL_TIMEOUT_MS = 1000;
@@ -95,27 +100,11 @@ describe(
 
     /** Live on the primary, freeze it, wait for the failover, thaw it, wait for the failback, stop. */
     const runShow = async (): Promise<Observed> => {
-      primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY, fps: 30, gopFrames: 30 });
-      backup = startGstPublisher({ url: event.ingest.backup.url, ...BACKUP, sink: 'rtmp2sink' });
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
-        },
-        { timeoutMs: 30_000, message: 'both encoders publishing' },
-      );
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-      await waitFor(
-        async () => {
-          const e = await getEvent();
-          return (
-            e.status === 'live' &&
-            e.activeInput === 'primary' &&
-            e.destinations.every((d) => d.state === 'live')
-          );
-        },
-        { timeoutMs: 30_000, message: 'event live on the primary with both legs live' },
-      );
+      ({ primary, backup } = await startEncoders(stack, event, {
+        primary: { ...PRIMARY, fps: 30, gopFrames: 30 },
+        backup: BACKUP,
+      }));
+      await goLiveOnPrimary(stack, event.id);
       await sleep(3000);
 
       const bitrateBeforeKbps = (await getEvent()).ingest.primary.media?.video?.bitrateKbps ?? null;
@@ -174,13 +163,7 @@ describe(
       const destinationsBeforeStop = (await getEvent()).destinations;
       const primaryStillRunning = primary.tail().endsWith('(running)');
       const relayLog = stack.relay.lines().join('\n');
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
-      for (const destination of destinations) {
-        await waitFor(() => destination.publishCount() >= 1, {
-          timeoutMs: 15_000,
-          message: 'the leg closed its connection',
-        });
-      }
+      await stopEventAndLegs(stack, event.id, destinations);
       const primaryConnections = (await timelineAfter(null)).filter(
         (e) => e.type === 'input_connected' && e.input === 'primary',
       ).length;
@@ -204,24 +187,18 @@ describe(
     before(async () => {
       stack = await startRelayStack();
       destinations = [await startNginxRtmp(), await startNginxRtmp()];
-      const created = await stack.request<EventJson>('POST', '/v1/events', {
-        name: 'Stall e2e',
-        failover: {
-          mode: 'primary-preferred',
-          stallTimeoutMs: STALL_TIMEOUT_MS,
-          failbackAfterMs: FAILBACK_AFTER_MS,
+      event = await createEventWithDestinations(
+        stack,
+        {
+          name: 'Stall e2e',
+          failover: {
+            mode: 'primary-preferred',
+            stallTimeoutMs: STALL_TIMEOUT_MS,
+            failbackAfterMs: FAILBACK_AFTER_MS,
+          },
         },
-      });
-      assert.equal(created.status, 201);
-      event = created.body;
-      for (const [i, destination] of destinations.entries()) {
-        const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-          name: `nginx ${i}`,
-          url: destination.url,
-          streamKey: `stall-key-${i}`,
-        });
-        assert.equal(added.status, 201);
-      }
+        nginxDestinations(destinations, 'stall-key'),
+      );
       observed = await runShow();
       report.push(
         `detection: API showed the backup on air ${observed.detectionMs} ms after the pause`,
@@ -231,8 +208,7 @@ describe(
 
     after(async () => {
       await Promise.all([primary?.stop(), backup?.stop()]);
-      mkdirSync(OUTPUT_DIR, { recursive: true });
-      writeFileSync(join(OUTPUT_DIR, 'stall-relay.log'), stack?.relay.lines().join('\n') ?? '');
+      keepRelayLog(stack, 'stall');
       await stack?.stop();
       await Promise.all(destinations.map((d) => d.stop()));
       process.stdout.write(`# ${report.join('\n# ')}\n`);
