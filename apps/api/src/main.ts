@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@relay/config';
 import { createAppLogging, scrubSecrets } from '@relay/observability';
-import { applyMigrations, findMigrationsDir } from '@relay/prisma';
+import { applyMigrations, findMigrationsDir, MigrationError } from '@relay/prisma';
 import { assertRedisFitForQueues, RedisStartupError } from '@relay/queue';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
@@ -12,7 +12,7 @@ import { createValidationPipe } from './common/validation/validation-pipe';
 import { ApiKeysRepository } from './modules/api-keys/api-keys.repository';
 import { setupOpenApi } from './openapi/setup-openapi';
 
-/** prisma/migrations of the checkout or image this file runs from (dist/apps/api/src or apps/api/src). */
+/** Validates the configuration, checks Redis, applies migrations, then serves the API on PORT. */
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // JSON lines with secrets redacted (README "Logs"), from the first line on.
@@ -45,8 +45,9 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // Config and Redis errors say what to fix; anything else gets its stack, never the environment.
-  const known = error instanceof ConfigError || error instanceof RedisStartupError;
+  // Config, Redis and migration errors say what to fix; anything else gets its stack, never the environment.
+  const known =
+    error instanceof ConfigError || error instanceof RedisStartupError || error instanceof MigrationError;
   process.stderr.write(
     `${scrubSecrets(known ? error.message : String(error instanceof Error ? error.stack : error))}\n`,
   );
