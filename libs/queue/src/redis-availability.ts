@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { evictionPolicyProblem, readEvictionPolicy } from './redis-checks';
-import { redisConnectionFromUrl, redisDisplayUrl } from './redis-connection';
+import { closeRedisConnection, redisConnectionFromUrl, redisDisplayUrl } from './redis-connection';
 
 /** Where {@link RedisAvailability} reports changes; Nest's `Logger` fits. */
 export interface RedisAvailabilityLogger {
@@ -82,7 +82,7 @@ export class RedisAvailability {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    await this.client.quit().catch(() => this.client.disconnect());
+    await closeRedisConnection(this.client);
   }
 
   /** Nest lifecycle hook: {@link RedisAvailability.stop}. */
