@@ -73,6 +73,21 @@ export async function waitForEvent(
 }
 
 /**
+ * Waits until the primary publishes, starts the event (`POST /v1/events/:id/start`, asserts 202), then
+ * waits until it is live with every leg live (30 s each). Start the encoder first; the caller stops it.
+ */
+export async function goLive(stack: RelayStack, eventId: string): Promise<EventJson> {
+  await waitForEvent(stack, eventId, (e) => e.ingest.primary.state === 'live', 'primary publishing');
+  assert.equal((await stack.request('POST', `/v1/events/${eventId}/start`)).status, 202);
+  return waitForEvent(
+    stack,
+    eventId,
+    (e) => e.status === 'live' && e.destinations.every((d) => d.state === 'live'),
+    'event live with every leg live',
+  );
+}
+
+/**
  * Watches how the recordings of destinations grow, every 50 ms: the longest time a destination received
  * nothing, in a window, is the wall-clock time it was off air.
  */

@@ -5,6 +5,7 @@ import { decodeErrors, probeFrameSizes } from '../utils/ffprobe';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, startGstPublisher, type Publisher } from '../utils/publishers';
+import { stopEventAndLegs } from '../utils/live-event';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import {
   addDestination,
@@ -139,13 +140,7 @@ describe('fault: PostgreSQL stopped and started again during a live event', { ti
       'the destination added after recovery is live',
     );
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
-    for (const destination of [...destinations, added!]) {
-      await waitFor(() => destination.publishCount() >= 1, {
-        timeoutMs: 15_000,
-        message: 'legs closed after stop',
-      });
-    }
+    await stopEventAndLegs(stack, event.id, [...destinations, added!]);
     watch.stop();
     const stopped = await getEvent(stack, event.id);
     assert.equal(stopped.body.status, 'ended');

@@ -5,6 +5,7 @@ import { decodeErrors } from '../utils/ffprobe';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
+import { stopEventAndLegs } from '../utils/live-event';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import {
   addDestination,
@@ -18,6 +19,7 @@ import {
   seconds,
   waitForEvent,
   waitUntilReceiving,
+  goLive,
 } from './fault-kit';
 
 /** How long Redis stays away: longer than a blip, so reconnection backoff and held work show. */
@@ -49,14 +51,7 @@ describe('fault: Redis killed and restarted during a live event', { timeout: 180
 
   it('keeps media flowing, refuses queue actions with 503, and catches up when Redis is back', async () => {
     primary = startFfmpegPublisher({ url: event.ingest.primary.url, width: 1280, height: 720, fps: 30 });
-    await waitForEvent(stack, event.id, (e) => e.ingest.primary.state === 'live', 'primary publishing');
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-    await waitForEvent(
-      stack,
-      event.id,
-      (e) => e.status === 'live' && e.destinations.every((d) => d.state === 'live'),
-      'event live with its three legs live',
-    );
+    await goLive(stack, event.id);
     const [apiPid, relayPid] = [stack.api.pid, stack.relay.pid];
     const watch = new RecordingWatch(steady);
     await waitUntilReceiving(steady);
@@ -128,13 +123,7 @@ describe('fault: Redis killed and restarted during a live event', { timeout: 180
       'the destination added after recovery is live',
     );
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/stop`)).status, 202);
-    for (const destination of [...steady, added!]) {
-      await waitFor(() => destination.publishCount() >= 1, {
-        timeoutMs: 15_000,
-        message: 'legs closed after stop',
-      });
-    }
+    await stopEventAndLegs(stack, event.id, [...steady, added!]);
     watch.stop();
 
     assert.equal(stack.api.pid, apiPid, 'the API was not restarted');

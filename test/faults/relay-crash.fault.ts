@@ -22,6 +22,7 @@ import {
   seconds,
   waitForEvent,
   waitUntilReceiving,
+  goLive,
 } from './fault-kit';
 
 const PRIMARY = { width: 1280, height: 720, fps: 30, gopFrames: 30 };
@@ -75,14 +76,7 @@ for (const mode of ['restart', 'second'] as const) {
 
     it('is taken over within 15 s, leaves no ffmpeg behind, and one relay pushes the leg', async () => {
       primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY });
-      await waitForEvent(stack, event.id, (e) => e.ingest.primary.state === 'live', 'primary publishing');
-      assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-      await waitForEvent(
-        stack,
-        event.id,
-        (e) => e.status === 'live' && e.destinations.every((d) => d.state === 'live'),
-        'event live with its leg live',
-      );
+      await goLive(stack, event.id);
       await waitUntilReceiving([destination]);
       const watch = new RecordingWatch([destination]);
       await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import { decodeErrors } from '../utils/ffprobe';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
-import { waitFor, type ManagedProcess } from '../utils/processes';
+import { exitWithin, waitFor, type ManagedProcess } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import {
   alive,
@@ -14,7 +14,7 @@ import {
   startRelayStack,
   type RelayStack,
 } from '../utils/relay-stack';
-import { createEvent, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
+import { createEvent, goLive, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
 
 const PRIMARY = { width: 1280, height: 720, fps: 30, gopFrames: 30 };
 /** Longest a relay may take to close its legs and exit on SIGTERM (legs flush within 3 s, then SIGINT). */
@@ -55,14 +55,7 @@ describe('fault: SIGTERM on the only relay process during a live event', { timeo
 
   it('closes its legs cleanly, keeps the event on air in the database, and the next relay resumes it', async () => {
     primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY });
-    await waitForEvent(stack, event.id, (e) => e.ingest.primary.state === 'live', 'primary publishing');
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-    await waitForEvent(
-      stack,
-      event.id,
-      (e) => e.status === 'live' && e.destinations.every((d) => d.state === 'live'),
-      'event live with its leg live',
-    );
+    await goLive(stack, event.id);
     await waitUntilReceiving([destination]);
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -71,10 +64,7 @@ describe('fault: SIGTERM on the only relay process during a live event', { timeo
     assert.ok(legs.length >= 1);
     const termAt = Date.now();
     process.kill(relayPid, 'SIGTERM'); // the Node process only, as an orchestrator does
-    const exit = await Promise.race([
-      stack.relay.exited,
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), SHUTDOWN_BOUND_MS)),
-    ]);
+    const exit = await exitWithin(stack.relay, SHUTDOWN_BOUND_MS);
     const exitMs = Date.now() - termAt;
     assert.ok(exit, `the relay exits within ${SHUTDOWN_BOUND_MS} ms of SIGTERM`);
     // Nest re-raises the signal once its shutdown hooks are done.

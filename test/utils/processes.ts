@@ -328,3 +328,22 @@ export async function waitFor<T>(
     await delay(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
   }
 }
+
+/**
+ * How `process` (a ManagedProcess or a Publisher) exited, or null if it still runs after `timeoutMs`.
+ * Unlike {@link ManagedProcess.waitForExit} it does not throw, so a test can assert on the answer.
+ */
+export async function exitWithin(
+  process: { exited: Promise<ExitInfo> },
+  timeoutMs: number,
+): Promise<ExitInfo | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs);
+  });
+  try {
+    return await Promise.race([process.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
