@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import type { EventJson } from '@relay/contracts';
+import { insertOrganizationWithKey } from '../utils/organizations';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import { freePort } from '../utils/ports';
 import { spawnProcess, waitFor } from '../utils/processes';
@@ -40,16 +39,7 @@ describe('API keys, organizations and rate limits', { timeout: 90_000 }, () => {
     });
     // A second organization, inserted the way the bootstrap creates one (only the key's SHA-256 is stored).
     otherOrgKey = 'rrk_other_organization_key_0123456789abcdef';
-    const db = new Client({ connectionString: stack.databaseUrl });
-    await db.connect();
-    const org = await db.query<{ id: string }>(
-      `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
-    );
-    await db.query(
-      `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
-      [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
-    );
-    await db.end();
+    await insertOrganizationWithKey(stack.databaseUrl, otherOrgKey);
   });
 
   after(async () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import type { EventJson } from '@relay/contracts';
+import { insertOrganizationWithKey } from '../utils/organizations';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
 interface ErrorBody {
@@ -17,16 +16,7 @@ describe('REST API v1', { timeout: 180_000 }, () => {
     stack = await startRelayStack();
     // A second organization, created the way the bootstrap does, to check isolation.
     otherOrgKey = 'rrk_other_organization_key_0123456789';
-    const db = new Client({ connectionString: stack.databaseUrl });
-    await db.connect();
-    const org = await db.query<{ id: string }>(
-      `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
-    );
-    await db.query(
-      `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
-      [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
-    );
-    await db.end();
+    await insertOrganizationWithKey(stack.databaseUrl, otherOrgKey);
   });
 
   after(async () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import type { EventJson } from '@relay/contracts';
 import type { TimelineEntryJson } from '../../apps/api/src/modules/timeline/timeline.presenter';
+import { createEventWithDestinations } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
+import { insertOrganizationWithKey } from '../utils/organizations';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
 /** How long the API's graceful shutdown waits for requests in flight (apps/api/src/main.ts), ms. */
@@ -100,25 +101,15 @@ describe('GET /v1/events/:id/stream: live status for dashboards', { timeout: 150
     destination = await startNginxRtmp();
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const org = await db.query<{ id: string }>(
-      `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
+    await insertOrganizationWithKey(db, otherOrgKey);
+    event = await createEventWithDestinations(
+      stack,
+      {
+        name: 'Stream e2e',
+        failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 2000 },
+      },
+      [{ name: 'nginx', url: destination.url, streamKey: 'stream-e2e-destination-key' }],
     );
-    await db.query(
-      `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
-      [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
-    );
-    const created = await stack.request<EventJson>('POST', '/v1/events', {
-      name: 'Stream e2e',
-      failover: { mode: 'primary-preferred', stallTimeoutMs: 1000, failbackAfterMs: 2000 },
-    });
-    assert.equal(created.status, 201);
-    event = created.body;
-    const added = await stack.request('POST', `/v1/events/${event.id}/destinations`, {
-      name: 'nginx',
-      url: destination.url,
-      streamKey: 'stream-e2e-destination-key',
-    });
-    assert.equal(added.status, 201);
   });
 
   after(async () => {

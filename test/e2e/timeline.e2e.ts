@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import type { EventJson } from '@relay/contracts';
@@ -9,6 +9,7 @@ import type {
 } from '../../apps/api/src/modules/timeline/timeline.presenter';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
+import { insertOrganizationWithKey } from '../utils/organizations';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 
 interface ErrorBody {
@@ -59,13 +60,7 @@ describe('GET /v1/events/:id/timeline', { timeout: 240_000 }, () => {
     await db.connect();
     // A second organization with its own key, created the way the bootstrap does.
     otherOrgKey = 'rrk_timeline_other_organization_0123456789';
-    const org = await db.query<{ id: string }>(
-      `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
-    );
-    await db.query(
-      `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
-      [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
-    );
+    await insertOrganizationWithKey(db, otherOrgKey);
   });
 
   after(async () => {

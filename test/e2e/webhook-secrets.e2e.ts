@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +14,7 @@ import {
 import type { WebhookJson } from '../../apps/api/src/modules/webhooks/webhook.presenter';
 import { freePort } from '../utils/ports';
 import { spawnProcess, waitFor } from '../utils/processes';
+import { insertOrganizationWithKey } from '../utils/organizations';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../utils/webhook-receiver';
 
@@ -52,13 +52,7 @@ describe(
       receiver = await startWebhookReceiver();
       db = new Client({ connectionString: stack.databaseUrl });
       await db.connect();
-      const org = await db.query<{ id: string }>(
-        `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
-      );
-      await db.query(
-        `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
-        [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
-      );
+      await insertOrganizationWithKey(db, otherOrgKey);
       queue = new Queue(QueueName.WebhookDelivery, { connection: redisConnectionFromUrl(stack.redis.url) });
     });
 

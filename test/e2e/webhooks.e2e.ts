@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { verifyWebhookSignature, type EventJson, type WebhookPayloadJson } from '@relay/contracts';
 import type { WebhookJson } from '../../apps/api/src/modules/webhooks/webhook.presenter';
+import { waitForEncoders } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
+import { insertOrganizationWithKey } from '../utils/organizations';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../utils/webhook-receiver';
 
@@ -45,13 +47,7 @@ describe('outgoing webhooks', { timeout: 150_000 }, () => {
     destination = await startNginxRtmp();
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const org = await db.query<{ id: string }>(
-      `INSERT INTO organizations (id, name) VALUES (gen_random_uuid(), 'other') RETURNING id`,
-    );
-    await db.query(
-      `INSERT INTO api_keys (id, organization_id, name, prefix, secret_hash) VALUES (gen_random_uuid(), $1, 'k', 'rrk_', $2)`,
-      [org.rows[0]!.id, createHash('sha256').update(otherOrgKey).digest('hex')],
-    );
+    await insertOrganizationWithKey(db, otherOrgKey);
   });
 
   after(async () => {
@@ -152,13 +148,7 @@ describe('outgoing webhooks', { timeout: 150_000 }, () => {
 
     primary = startFfmpegPublisher({ url: event.ingest.primary.url, width: 640, height: 360, gopFrames: 30 });
     backup = startFfmpegPublisher({ url: event.ingest.backup.url, width: 640, height: 360, gopFrames: 30 });
-    await waitFor(
-      async () => {
-        const e = await getEvent();
-        return e.ingest.primary.state === 'live' && e.ingest.backup.state === 'live';
-      },
-      { timeoutMs: 30_000, message: 'both encoders publishing' },
-    );
+    await waitForEncoders(stack, event.id);
     assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
     await waitFor(() => receiver.to('/main').length >= 1, {
       timeoutMs: 30_000,

@@ -153,3 +153,19 @@ export function keepRelayLog(stack: RelayStack | undefined, name: string): void 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}-relay.log`), stack?.relay.lines().join('\n') ?? '');
 }
+
+/**
+ * The `after()` of a media test: stops the encoders, keeps the relay log (see {@link keepRelayLog}),
+ * stops the stack, then the destination servers. Tolerates parts that never started (undefined or null).
+ */
+export async function tearDownLiveEvent(
+  stack: RelayStack | undefined,
+  logName: string,
+  encoders: Array<Publisher | null | undefined>,
+  servers: Array<{ stop(): Promise<unknown> } | null | undefined>,
+): Promise<void> {
+  await Promise.all(encoders.flatMap((encoder) => (encoder ? [encoder.stop()] : [])));
+  keepRelayLog(stack, logName);
+  await stack?.stop();
+  await Promise.all(servers.flatMap((server) => (server ? [server.stop()] : [])));
+}
