@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import { freePort } from '../utils/ports';
-import { waitFor, type ManagedProcess } from '../utils/processes';
+import { exitWithin, waitFor, type ManagedProcess } from '../utils/processes';
 import { killAllPublishers, startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayProcess, startRelayStack, type RelayStack } from '../utils/relay-stack';
 
@@ -57,10 +57,7 @@ describe('Ingest key rotation across relays', { timeout: 120_000 }, () => {
         `/v1/events/${event.id}/ingest/primary/rotate-key`,
       );
       assert.equal(rotated.status, 200);
-      const exit = await Promise.race([
-        publisher.exited,
-        new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
-      ]);
+      const exit = await exitWithin(publisher, 10_000);
       assert.ok(exit, `event ${i}: the publisher on the old key is cut on the relay it publishes to`);
       assert.ok(
         secondRelay

@@ -7,7 +7,7 @@ import type { EventJson } from '@relay/contracts';
 import { logMessages } from '../utils/log-lines';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { freePort } from '../utils/ports';
-import { spawnProcess, waitFor } from '../utils/processes';
+import { exitWithin, spawnProcess, waitFor } from '../utils/processes';
 import { Client } from 'pg';
 import { killAllPublishers, startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
@@ -106,16 +106,10 @@ describe('Stream-key security', { timeout: 120_000 }, () => {
     assert.notEqual(newKey, created.ingest.primary.streamKey);
     assert.equal(rotated.body.ingest.backup.streamKeyShown, false);
 
-    const exit = await Promise.race([
-      primary.exited,
-      new Promise<null>((r) => setTimeout(() => r(null), 15_000)),
-    ]);
+    const exit = await exitWithin(primary, 15_000);
     assert.ok(exit, 'the publisher on the old primary key is cut');
     const retry = publish(created.ingest.primary.url, 10);
-    const retryExit = await Promise.race([
-      retry.exited,
-      new Promise<null>((r) => setTimeout(() => r(null), 15_000)),
-    ]);
+    const retryExit = await exitWithin(retry, 15_000);
     assert.ok(retryExit, 'a publish on the old key is refused');
     assert.equal((await getEvent()).ingest.primary.state, 'offline');
     assert.equal((await getEvent()).ingest.backup.state, 'live', 'the backup publisher is untouched');

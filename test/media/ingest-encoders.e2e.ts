@@ -10,6 +10,7 @@ import {
   isVideoSequenceHeader,
   type FlvTag,
 } from '../../libs/media/src/protocols/flv/flv-tag';
+import { exitWithin } from '../utils/processes';
 import {
   killAllPublishers,
   maskRtmpUrl,
@@ -162,7 +163,7 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
     const before = sessions.length;
     const wrong = url.replace(key, `${key}-wrong`);
     const p = track(startFfmpegPublisher({ url: wrong, maxDurationSec: 20 }));
-    const exit = await Promise.race([p.exited, sleep(15_000).then(() => null)]);
+    const exit = await exitWithin(p, 15_000);
     assert.ok(exit, `ffmpeg still running: ${p.tail()}`);
     assert.notEqual(exit.code, 0);
     assert.equal(sessions.length, before);
@@ -174,7 +175,7 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
     const p = track(
       startGstPublisher({ url: url.replace(key, `${key}-wrong`), sink: 'rtmp2sink', maxDurationSec: 20 }),
     );
-    const exit = await Promise.race([p.exited, sleep(15_000).then(() => null)]);
+    const exit = await exitWithin(p, 15_000);
     assert.ok(exit, 'gst-launch still running');
     assert.notEqual(exit.code, 0);
     assert.equal(sessions.length, before);
@@ -192,7 +193,7 @@ describe('RTMP ingest with real encoders', { timeout: 180_000 }, () => {
       const s2 = await waitSession(index + 1, second);
       await until(() => s1.ends.length > 0, 'the first session to end', 5000);
       assert.deepEqual(s1.ends, ['replaced']);
-      const firstExit = await Promise.race([first.exited, sleep(10_000).then(() => null)]);
+      const firstExit = await exitWithin(first, 10_000);
       assert.ok(firstExit, 'the replaced ffmpeg exits');
       assert.notEqual(firstExit.code, 0);
       await until(() => s2.media.some(isVideoKeyframe), 'a keyframe from the second publisher', 10_000);
