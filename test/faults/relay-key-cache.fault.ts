@@ -6,7 +6,7 @@ import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
-import { createEvent, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
+import { createEvent, goLive, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
 
 const PRIMARY = { width: 1280, height: 720, fps: 30, gopFrames: 30 };
 
@@ -32,14 +32,7 @@ describe('fault: an encoder reconnects while PostgreSQL is away', { timeout: 120
 
   it('is let back in by its stream key accepted before, and the timeline keeps the reconnect’s time', async () => {
     primary = startFfmpegPublisher({ url: event.ingest.primary.url, ...PRIMARY });
-    await waitForEvent(stack, event.id, (e) => e.ingest.primary.state === 'live', 'primary publishing');
-    assert.equal((await stack.request('POST', `/v1/events/${event.id}/start`)).status, 202);
-    await waitForEvent(
-      stack,
-      event.id,
-      (e) => e.status === 'live' && e.destinations.every((d) => d.state === 'live'),
-      'event live with its leg live',
-    );
+    await goLive(stack, event.id);
     await waitUntilReceiving([destination]);
 
     await stack.postgres.down();

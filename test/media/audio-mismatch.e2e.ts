@@ -12,9 +12,9 @@ import {
   assertOneCleanRecording,
   createEventWithDestinations,
   goLiveOnPrimary,
-  keepRelayLog,
   nginxDestinations,
   stopEventAndLegs,
+  tearDownLiveEvent,
 } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
@@ -73,10 +73,7 @@ describe(
     });
 
     after(async () => {
-      await Promise.all([primary?.stop(), backup?.stop()]);
-      keepRelayLog(stack, 'audio-mismatch');
-      await stack?.stop();
-      await Promise.all(destinations.map((d) => d.stop()));
+      await tearDownLiveEvent(stack, 'audio-mismatch', [primary, backup], destinations);
     });
 
     it('warns about the sample rates and shows each one', async () => {

@@ -5,10 +5,10 @@ import { analyzeTimeline, probeFrameSizes, probePackets } from '../utils/ffprobe
 import {
   assertOneCleanRecording,
   createEventWithDestinations,
-  keepRelayLog,
   nginxDestinations,
   startEncoders,
   stopEventAndLegs,
+  tearDownLiveEvent,
 } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
@@ -57,11 +57,8 @@ describe(
     });
 
     after(async () => {
-      await Promise.all([primary?.stop(), backup?.stop()]);
-      // Kept for diagnosis: what the relay decided and when.
-      keepRelayLog(stack, 'failover');
-      await stack?.stop();
-      await Promise.all(destinations.map((d) => d.stop()));
+      // The relay log is kept for diagnosis: what the relay decided and when.
+      await tearDownLiveEvent(stack, 'failover', [primary, backup], destinations);
     });
 
     it('keeps every leg connected and the timeline continuous through a failover and a failback', async () => {

@@ -8,8 +8,8 @@ import { analyzeTimeline, decodeErrors, probePackets } from '../utils/ffprobe';
 import {
   createEventWithDestinations,
   goLiveOnPrimary,
-  keepRelayLog,
   startEncoders,
+  tearDownLiveEvent,
 } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
@@ -89,10 +89,7 @@ describe(
     });
 
     after(async () => {
-      await Promise.all([primary?.stop(), backup?.stop()]);
-      keepRelayLog(stack, 'slate');
-      await stack?.stop();
-      await destination?.stop();
+      await tearDownLiveEvent(stack, 'slate', [primary, backup], [destination]);
     });
 
     it('keeps the leg on the slate, hands over to the primary, and ends the event cleanly at the timeout', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@relay/media';
 import { analyzeTimeline, decodeErrors, probeFrameSizes, probePackets, runsOf } from '../utils/ffprobe';
 import { makeFlvFixture, playTags } from '../utils/flv-fixtures';
-import { keepRelayLog, startEncoders } from '../utils/live-event';
+import { startEncoders, tearDownLiveEvent } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { freePort } from '../utils/ports';
 import { waitFor } from '../utils/processes';
@@ -87,10 +87,7 @@ describe(
     });
 
     after(async () => {
-      await Promise.all([primary?.stop(), backup?.stop()]);
-      keepRelayLog(stack, 'srt-destination');
-      await stack?.stop();
-      await Promise.all([nginx?.stop(), srt?.stop()]);
+      await tearDownLiveEvent(stack, 'srt-destination', [primary, backup], [nginx, srt]);
     });
 
     it('keeps the SRT leg connected and its recording continuous when the primary dies', async () => {
