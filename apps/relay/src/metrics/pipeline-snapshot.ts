@@ -74,7 +74,8 @@ export function snapshotPipeline(pipeline: EventPipeline, nowMs: number): EventS
     };
   });
   const legs: LegSnapshot[] = [];
-  for (const leg of pipeline.legStatuses()) {
+  // A destination given up before a takeover has no leg here but is still `failed` to its owner.
+  for (const leg of [...pipeline.legStatuses(), ...pipeline.heldBackLegs()]) {
     const destinationId = checkedId(leg.destinationId);
     if (!destinationId) continue;
     legs.push({
@@ -82,7 +83,7 @@ export function snapshotPipeline(pipeline: EventPipeline, nowMs: number): EventS
       platform: platformOfHost(leg.destinationHost),
       state: leg.gaveUp && leg.state === 'exited' ? 'failed' : leg.state,
       bytes: leg.bytesWritten,
-      restarts: leg.run - 1,
+      restarts: Math.max(0, leg.run - 1),
       uptimeSeconds: leg.liveSince !== null ? Math.max(0, nowMs - leg.liveSince) / 1000 : 0,
     });
   }

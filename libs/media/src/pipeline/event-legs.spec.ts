@@ -137,6 +137,11 @@ describe('EventLegs', () => {
       'only a started',
     );
     assert.deepEqual(legs.heldBackIds(), ['b']);
+    assert.deepEqual(
+      legs.heldBackStatuses().map((s) => [s.destinationId, s.run, s.state, s.gaveUp, s.bytesWritten]),
+      [['b', 0, 'exited', true, 0]],
+      'shown as a given-up leg that never ran here',
+    );
     await legs.applyDestinations([spec('a'), { ...spec('b', policy), gaveUp: true }]);
     assert.equal(legs.restart('b', 1), false, 'no restart of a held-back leg');
     assert.equal(legs.retry('b'), 'restarted');

@@ -91,6 +91,19 @@ export class EventLegs {
     return [...this.heldBack.keys()];
   }
 
+  /** The held-back destinations as leg statuses: `exited`, given up, run 0 (never connected here). */
+  heldBackStatuses(): LegStatus[] {
+    return [...this.heldBack.values()].map((spec) => ({
+      destinationId: spec.destinationId,
+      state: 'exited',
+      run: 0,
+      bytesWritten: 0,
+      destinationHost: hostOf(spec.publishUrl),
+      gaveUp: true,
+      liveSince: null,
+    }));
+  }
+
   /**
    * Closes the legs of destinations not in `destinations` and gives the others their new spec: a changed
    * policy applies from the next failure on; a running leg is not touched. Resolves once closed.

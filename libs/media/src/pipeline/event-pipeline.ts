@@ -193,9 +193,12 @@ export class EventPipeline {
     return this.legs.statuses();
   }
 
-  /** Destination ids given up before this pipeline ({@link LegSpec.gaveUp}): no leg until a retry. */
-  heldBackLegs(): string[] {
-    return this.legs.heldBackIds();
+  /**
+   * Destinations given up before this pipeline ({@link LegSpec.gaveUp}), which get no leg until a retry,
+   * as statuses: state `exited`, `gaveUp` true, run 0.
+   */
+  heldBackLegs(): LegStatus[] {
+    return this.legs.heldBackStatuses();
   }
 
   /** Treats `role` as lost on purpose (a rehearsal) until {@link endSimulatedLoss}. */
