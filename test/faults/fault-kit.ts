@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventJson } from '@relay/contracts';
-import { analyzeTimeline, decodeErrors, probePackets } from '../utils/ffprobe';
+import { analyzeTimeline, probePackets } from '../utils/ffprobe';
+import { assertOneCleanRecording } from '../utils/live-event';
 import type { TestNginxRtmp } from '../utils/nginx-rtmp';
-import { waitFor } from '../utils/processes';
+import { waitFor, type ManagedProcess } from '../utils/processes';
 import type { ApiResponse, RelayStack } from '../utils/relay-stack';
 
 /** Largest hole a destination may see in its timeline through a fault (s), as in the failover e2e. */
@@ -177,11 +178,7 @@ export interface ContinuityReport {
  * errors, and no stream's timeline has a hole above {@link MAX_HOLE_SEC} or goes back.
  */
 export async function assertContinuous(destination: TestNginxRtmp, label: string): Promise<ContinuityReport> {
-  assert.equal(destination.publishCount(), 1, `${label} saw exactly one connection`);
-  const recordings = destination.recordings();
-  assert.equal(recordings.length, 1, `${label} has exactly one recording`);
-  const file = recordings[0]!;
-  assert.deepEqual(await decodeErrors(file), [], `${label} decodes without errors`);
+  const file = await assertOneCleanRecording(destination, label);
   const report: ContinuityReport = { largestHoleSec: {}, lines: [] };
   for (const stream of await probePackets(file)) {
     const timeline = analyzeTimeline(stream.packets);
@@ -229,6 +226,17 @@ export function keepLogs(stack: RelayStack | undefined, name: string): void {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   writeFileSync(join(OUTPUT_DIR, `${name}-relay.log`), stack.relay.lines().join('\n'));
   writeFileSync(join(OUTPUT_DIR, `${name}-api.log`), stack.api.lines().join('\n'));
+}
+
+/**
+ * Keeps the log of a relay process started beside the stack's (see startRelayProcess) in
+ * test-output/<name>.log, then stops it (SIGTERM, SIGKILL after 10 s). Nothing if it never started.
+ */
+export async function stopExtraRelay(relay: ManagedProcess | undefined, name: string): Promise<void> {
+  if (!relay) return;
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  writeFileSync(join(OUTPUT_DIR, `${name}.log`), relay.lines().join('\n'));
+  await relay.stop('SIGTERM', 10_000);
 }
 
 /** Milliseconds as seconds with one decimal, for reports. */

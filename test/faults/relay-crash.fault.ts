@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import { decodeErrors } from '../utils/ffprobe';
@@ -20,6 +18,7 @@ import {
   keepLogs,
   RecordingWatch,
   seconds,
+  stopExtraRelay,
   waitForEvent,
   waitUntilReceiving,
   goLive,
@@ -62,14 +61,7 @@ for (const mode of ['restart', 'second'] as const) {
     after(async () => {
       await primary?.stop();
       keepLogs(stack, `fault-relay-crash-${mode}`);
-      if (other) {
-        mkdirSync(join(process.cwd(), 'test-output'), { recursive: true });
-        writeFileSync(
-          join(process.cwd(), 'test-output', `fault-relay-crash-${mode}-relay-2.log`),
-          other.lines().join('\n'),
-        );
-        await other.stop('SIGTERM', 10_000);
-      }
+      await stopExtraRelay(other, `fault-relay-crash-${mode}-relay-2`);
       await stack?.stop();
       await destination?.stop();
     });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventJson } from '@relay/contracts';
 import { decodeErrors } from '../utils/ffprobe';
@@ -14,7 +12,15 @@ import {
   startRelayStack,
   type RelayStack,
 } from '../utils/relay-stack';
-import { createEvent, goLive, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
+import {
+  createEvent,
+  goLive,
+  keepLogs,
+  seconds,
+  stopExtraRelay,
+  waitForEvent,
+  waitUntilReceiving,
+} from './fault-kit';
 
 const PRIMARY = { width: 1280, height: 720, fps: 30, gopFrames: 30 };
 /** Longest a relay may take to close its legs and exit on SIGTERM (legs flush within 3 s, then SIGINT). */
@@ -42,13 +48,7 @@ describe('fault: SIGTERM on the only relay process during a live event', { timeo
   after(async () => {
     await primary?.stop();
     keepLogs(stack, 'fault-relay-sigterm');
-    if (restarted) {
-      writeFileSync(
-        join(process.cwd(), 'test-output', 'fault-relay-sigterm-relay-2.log'),
-        restarted.lines().join('\n'),
-      );
-      await restarted.stop('SIGTERM', 10_000);
-    }
+    await stopExtraRelay(restarted, 'fault-relay-sigterm-relay-2');
     await stack?.stop();
     await destination?.stop();
   });
