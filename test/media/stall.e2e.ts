@@ -12,10 +12,10 @@ import {
 import {
   createEventWithDestinations,
   goLiveOnPrimary,
-  keepRelayLog,
   nginxDestinations,
   startEncoders,
   stopEventAndLegs,
+  tearDownLiveEvent,
 } from '../utils/live-event';
 import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor } from '../utils/processes';
@@ -207,10 +207,7 @@ describe(
     });
 
     after(async () => {
-      await Promise.all([primary?.stop(), backup?.stop()]);
-      keepRelayLog(stack, 'stall');
-      await stack?.stop();
-      await Promise.all(destinations.map((d) => d.stop()));
+      await tearDownLiveEvent(stack, 'stall', [primary, backup], destinations);
       process.stdout.write(`# ${report.join('\n# ')}\n`);
     });
 
