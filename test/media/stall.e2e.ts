@@ -268,7 +268,12 @@ describe(
         observed.destinationsBeforeStop.every((d) => d.state === 'live' && d.restarts === 0),
         JSON.stringify(observed.destinationsBeforeStop),
       );
-      assert.ok(!observed.entries.some((e) => e.type.startsWith('leg_')), 'no leg entry on the timeline');
+      // No leg failed or reconnected; the only leg entries are each leg stopping with the event.
+      const legEntries = observed.entries.filter((e) => e.type.startsWith('leg_'));
+      assert.ok(
+        legEntries.every((e) => e.type === 'leg_stopped' && e.detail.reason === 'event_stopped'),
+        `leg entries on the timeline: ${JSON.stringify(legEntries)}`,
+      );
       for (const [i, destination] of destinations.entries()) {
         assert.equal(destination.publishCount(), 1, `destination ${i} saw exactly one connection`);
       }
