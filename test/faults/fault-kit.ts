@@ -56,6 +56,35 @@ export async function addDestination(
   return added.body.id;
 }
 
+/** Adds a destination with its own name, URL, stream key and optional `legPolicy`; asserts 201. */
+export async function addNamedDestination(
+  stack: RelayStack,
+  eventId: string,
+  destination: { name: string; url: string; streamKey: string; legPolicy?: object },
+): Promise<string> {
+  const { legPolicy, ...rest } = destination;
+  const added = await stack.request<{ id: string }>('POST', `/v1/events/${eventId}/destinations`, {
+    ...rest,
+    ...(legPolicy ? { legPolicy } : {}),
+  });
+  assert.equal(added.status, 201, JSON.stringify(added.body));
+  return added.body.id;
+}
+
+/** One timeline entry as `GET /v1/events/:id/timeline` answers it (the fields the fault tests read). */
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  destinationId?: string;
+  detail: Record<string, unknown>;
+}
+
+/** The event's timeline as the API lists it (up to 500 entries). */
+export async function eventTimeline(stack: RelayStack, eventId: string): Promise<TimelineEntry[]> {
+  return (await stack.request<{ items: TimelineEntry[] }>('GET', `/v1/events/${eventId}/timeline?limit=500`))
+    .body.items;
+}
+
 /** Waits until the API shows what `check` wants of the event; resolves with that view. */
 export async function waitForEvent(
   stack: RelayStack,

@@ -8,7 +8,17 @@ import { waitFor } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayStack, type RelayStack } from '../utils/relay-stack';
 import { startTcpProxy, type TestTcpProxy } from '../utils/tcp-proxy';
-import { assertContinuous, getEvent, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
+import {
+  addNamedDestination,
+  assertContinuous,
+  eventTimeline,
+  getEvent,
+  keepLogs,
+  seconds,
+  type TimelineEntry,
+  waitForEvent,
+  waitUntilReceiving,
+} from './fault-kit';
 
 /**
  * The flaky destination drops its connection this long after accepting it (ms). The issue says 20 s;
@@ -17,13 +27,6 @@ import { assertContinuous, getEvent, keepLogs, seconds, waitForEvent, waitUntilR
 const DROP_EVERY_MS = 20_000;
 /** A small give-up rule for the refusing and unreachable destinations, so the test sees it quickly. */
 const GIVE_UP = { giveUpAfterFailures: 3, maxBackoffMs: 2000, giveUpWindowMs: 60_000 };
-
-interface TimelineEntry {
-  at: string;
-  type: string;
-  destinationId?: string;
-  detail: Record<string, unknown>;
-}
 
 /**
  * Samples every 50 ms how many bytes each destination has recorded over all its connections; the
@@ -94,19 +97,9 @@ describe(
 
     const destination = async (id: string): Promise<DestinationJson> =>
       (await getEvent(stack, event.id)).body.destinations.find((d) => d.id === id)!;
-    const timeline = async (): Promise<TimelineEntry[]> =>
-      (await stack.request<{ items: TimelineEntry[] }>('GET', `/v1/events/${event.id}/timeline?limit=500`))
-        .body.items;
-    const add = async (name: string, url: string, streamKey: string, legPolicy?: object): Promise<string> => {
-      const response = await stack.request<DestinationJson>('POST', `/v1/events/${event.id}/destinations`, {
-        name,
-        url,
-        streamKey,
-        ...(legPolicy ? { legPolicy } : {}),
-      });
-      assert.equal(response.status, 201, JSON.stringify(response.body));
-      return response.body.id;
-    };
+    const timeline = (): Promise<TimelineEntry[]> => eventTimeline(stack, event.id);
+    const add = (name: string, url: string, streamKey: string, legPolicy?: object): Promise<string> =>
+      addNamedDestination(stack, event.id, { name, url, streamKey, legPolicy });
 
     before(async () => {
       stack = await startRelayStack();

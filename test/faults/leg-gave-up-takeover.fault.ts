@@ -7,20 +7,22 @@ import { startNginxRtmp, type TestNginxRtmp } from '../utils/nginx-rtmp';
 import { waitFor, type ManagedProcess } from '../utils/processes';
 import { startFfmpegPublisher, type Publisher } from '../utils/publishers';
 import { startRelayProcess, startRelayStack, type RelayStack } from '../utils/relay-stack';
-import { getEvent, keepLogs, seconds, waitForEvent, waitUntilReceiving } from './fault-kit';
+import {
+  addNamedDestination,
+  eventTimeline,
+  getEvent,
+  keepLogs,
+  seconds,
+  type TimelineEntry,
+  waitForEvent,
+  waitUntilReceiving,
+} from './fault-kit';
 
 const PRIMARY = { width: 640, height: 360, fps: 30, gopFrames: 30 };
 /** Gives up at the second refusal, quickly. */
 const GIVE_UP = { giveUpAfterFailures: 2, maxBackoffMs: 1000, giveUpWindowMs: 60_000 };
 /** How long the test watches the relay that took over for publish attempts at the refusing server, ms. */
 const QUIET_MS = 5000;
-
-interface TimelineEntry {
-  at: string;
-  type: string;
-  destinationId?: string;
-  detail: Record<string, unknown>;
-}
 
 /**
  * The relay owning the event is killed (`SIGKILL`: a crash, the next relay takes over once the owner lock
@@ -42,24 +44,9 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const)
 
       const destination = async (id: string): Promise<DestinationJson | undefined> =>
         (await getEvent(stack, event.id)).body.destinations.find((d) => d.id === id);
-      const timeline = async (): Promise<TimelineEntry[]> =>
-        (await stack.request<{ items: TimelineEntry[] }>('GET', `/v1/events/${event.id}/timeline?limit=500`))
-          .body.items;
-      const add = async (
-        name: string,
-        url: string,
-        streamKey: string,
-        legPolicy?: object,
-      ): Promise<string> => {
-        const response = await stack.request<DestinationJson>('POST', `/v1/events/${event.id}/destinations`, {
-          name,
-          url,
-          streamKey,
-          ...(legPolicy ? { legPolicy } : {}),
-        });
-        assert.equal(response.status, 201, JSON.stringify(response.body));
-        return response.body.id;
-      };
+      const timeline = (): Promise<TimelineEntry[]> => eventTimeline(stack, event.id);
+      const add = (name: string, url: string, streamKey: string, legPolicy?: object): Promise<string> =>
+        addNamedDestination(stack, event.id, { name, url, streamKey, legPolicy });
 
       before(async () => {
         stack = await startRelayStack();
