@@ -11,14 +11,17 @@ import { RelayMetricsService } from './metrics/relay-metrics.service';
 import { EventOwnerProcessor } from './processors/event-owner.processor';
 import { EventPipelineProcessor } from './processors/event-pipeline.processor';
 import { LegSupervisorProcessor } from './processors/leg-supervisor.processor';
+import { EventStateRepository } from './relay/event-state.repository';
 import { EventWritesService } from './relay/event-writes.service';
 import { IngestKeyRotationsListener } from './relay/ingest-key-rotations.listener';
+import { IngestLookupsRepository } from './relay/ingest-lookups.repository';
 import { IngestService } from './relay/ingest.service';
 import { InputPresenceService } from './relay/input-presence.service';
 import { OwnershipService } from './relay/ownership.service';
 import { PipelineEventsListener } from './relay/pipeline-events.listener';
+import { PipelineConfigRepository } from './relay/pipeline-config.repository';
 import { PipelinesService } from './relay/pipelines.service';
-import { RelayRepository } from './relay/relay.repository';
+import { RehearsalRecordsRepository } from './relay/rehearsal-records.repository';
 import { RehearsalsService } from './relay/rehearsals.service';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
@@ -57,7 +60,11 @@ export class RelayModule {
         },
         FfmpegCheck,
         RelayMetricsService,
-        RelayRepository,
+        // PostgreSQL, by concern: the only relay code that queries it.
+        IngestLookupsRepository,
+        PipelineConfigRepository,
+        EventStateRepository,
+        RehearsalRecordsRepository,
         {
           provide: EventChangePublisher,
           useFactory: () => new EventChangePublisher(config.REDIS_URL, new Logger('EventChanges')),

@@ -3,9 +3,10 @@ import { EnvironmentVariables, safeEqual, StreamKeySecrets } from '@relay/config
 import type { IngestRefusalReason, InputRole } from '@relay/contracts';
 import { RtmpIngestServer, type PublishRefusal, type PublishTarget } from '@relay/media';
 import { DatabaseError } from '@relay/prisma';
+import { EventStateRepository } from './event-state.repository';
 import { EventWritesService } from './event-writes.service';
+import { IngestLookupsRepository } from './ingest-lookups.repository';
 import { PipelinesService } from './pipelines.service';
-import { RelayRepository } from './relay.repository';
 import { StreamKeyCache, type CachedIngest } from './stream-key-cache';
 
 /** RTMP application name encoders publish to: rtmp://host:port/live/<stream key>. */
@@ -28,7 +29,8 @@ export class IngestService implements OnApplicationShutdown {
 
   constructor(
     private readonly config: EnvironmentVariables,
-    private readonly repository: RelayRepository,
+    private readonly repository: IngestLookupsRepository,
+    private readonly eventState: EventStateRepository,
     private readonly pipelines: PipelinesService,
     private readonly secrets: StreamKeySecrets,
     private readonly writes: EventWritesService,
@@ -141,7 +143,7 @@ export class IngestService implements OnApplicationShutdown {
       if (this.refusalEntryAt.size > 10_000)
         this.refusalEntryAt.delete(this.refusalEntryAt.keys().next().value!);
       this.writes.enqueue(target.eventId, 'ingest refused', () =>
-        this.repository.addTimeline(target.eventId, 'ingest_refused', {
+        this.eventState.addTimeline(target.eventId, 'ingest_refused', {
           input: target.role,
           detail: { reason },
         }),

@@ -17,10 +17,10 @@ import {
   type OwnerProgress,
 } from '@relay/queue';
 import { DelayedError, WaitingError, type Job, type Queue } from 'bullmq';
+import { EventStateRepository } from './event-state.repository';
 import { EventWritesService } from './event-writes.service';
 import { InputPresenceService } from './input-presence.service';
 import { PipelinesService } from './pipelines.service';
-import { RelayRepository } from './relay.repository';
 
 type OwnerJob = Job<EventOwnerPayload, void, EventOwnerJob>;
 
@@ -64,7 +64,7 @@ export class OwnershipService {
   constructor(
     @InjectQueue(QueueName.EventOwner) private readonly queue: Queue<EventOwnerPayload>,
     private readonly pipelines: PipelinesService,
-    private readonly repository: RelayRepository,
+    private readonly repository: EventStateRepository,
     private readonly writes: EventWritesService,
     private readonly presence: InputPresenceService,
   ) {

@@ -4,9 +4,9 @@ import type { EnvironmentVariables } from '@relay/config';
 import { DEFAULT_LEG_POLICY, type LegFailure } from '@relay/media';
 import type { LegRestartPayload } from '@relay/queue';
 import type { Queue } from 'bullmq';
+import type { EventStateRepository } from './event-state.repository';
 import type { EventWritesService } from './event-writes.service';
 import { PipelineEventsListener } from './pipeline-events.listener';
-import type { RelayRepository } from './relay.repository';
 
 const failure: LegFailure = { kind: 'closed-by-peer', message: 'destination closed the connection' };
 const config = { LEG_RESTART_MIN_DELAY_MS: 100, LEG_RESTART_MAX_DELAY_MS: 1000 } as EnvironmentVariables;
@@ -16,7 +16,7 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A listener whose leg-supervisor queue answers `add` with `add()`; records the local restarts. */
 function listenerWith(add: () => Promise<unknown>) {
   const queue = { name: 'leg-supervisor', add } as unknown as Queue<LegRestartPayload>;
-  const listener = new PipelineEventsListener({} as RelayRepository, writes, config, queue);
+  const listener = new PipelineEventsListener({} as EventStateRepository, writes, config, queue);
   const local: Array<{ legRun: number; at: number }> = [];
   listener.onLocalLegRestart((_e, _d, legRun) => local.push({ legRun, at: Date.now() }));
   return { listener, local };
@@ -59,7 +59,7 @@ describe('PipelineEventsListener leg restarts', () => {
       },
     } as unknown as Queue<LegRestartPayload>;
     const listener = new PipelineEventsListener(
-      {} as RelayRepository,
+      {} as EventStateRepository,
       writes,
       { LEG_RESTART_MIN_DELAY_MS: 500, LEG_RESTART_MAX_DELAY_MS: 30_000 } as EnvironmentVariables,
       queue,

@@ -24,7 +24,7 @@ import {
 import type { Queue } from 'bullmq';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
 import { EventWritesService } from './event-writes.service';
-import { RelayRepository } from './relay.repository';
+import { EventStateRepository } from './event-state.repository';
 
 /** Longest wait for Redis to take a leg restart job before the restart is left to a local timer, ms. */
 const LEG_JOB_ADD_TIMEOUT_MS = 1000;
@@ -62,7 +62,7 @@ export class PipelineEventsListener implements PipelineListener {
   private localRestart: LocalLegRestart | null = null;
 
   constructor(
-    private readonly repository: RelayRepository,
+    private readonly repository: EventStateRepository,
     private readonly writes: EventWritesService,
     private readonly config: EnvironmentVariables,
     @InjectQueue(QueueName.LegSupervisor) private readonly legQueue: Queue<LegRestartPayload>,

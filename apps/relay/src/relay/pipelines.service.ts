@@ -10,9 +10,10 @@ import {
   type PublishTarget,
   type SwitcherSettings,
 } from '@relay/media';
+import { EventStateRepository } from './event-state.repository';
 import { EventWritesService } from './event-writes.service';
 import { PipelineEventsListener } from './pipeline-events.listener';
-import { RelayRepository } from './relay.repository';
+import { PipelineConfigRepository } from './pipeline-config.repository';
 
 /**
  * The event pipelines this relay process runs, by event id. A pipeline exists while its event is on
@@ -29,7 +30,8 @@ export class PipelinesService implements OnApplicationShutdown {
   private readonly stoppingListeners: Array<(eventId: string) => void> = [];
 
   constructor(
-    private readonly repository: RelayRepository,
+    private readonly repository: PipelineConfigRepository,
+    private readonly eventState: EventStateRepository,
     private readonly listener: PipelineEventsListener,
     private readonly writes: EventWritesService,
     config: EnvironmentVariables,
@@ -112,7 +114,7 @@ export class PipelinesService implements OnApplicationShutdown {
     for (const listener of this.stoppingListeners) listener(eventId);
     const pipeline = this.pipelines.get(eventId);
     if (pipeline) await pipeline.stop();
-    this.writes.enqueue(eventId, 'legs idle', () => this.repository.resetLegStates(eventId));
+    this.writes.enqueue(eventId, 'legs idle', () => this.eventState.resetLegStates(eventId));
     await this.releaseIfUnused(eventId);
     this.logger.log(`Event ${eventId} stopped`);
   }
@@ -174,7 +176,7 @@ export class PipelinesService implements OnApplicationShutdown {
   /** The slate timed out: the pipeline closed its legs and stopped; the event has ended. */
   private async afterSlateTimeout(eventId: string): Promise<void> {
     for (const listener of this.stoppingListeners) listener(eventId);
-    this.writes.enqueue(eventId, 'legs idle', () => this.repository.resetLegStates(eventId));
+    this.writes.enqueue(eventId, 'legs idle', () => this.eventState.resetLegStates(eventId));
     await this.releaseIfUnused(eventId);
     this.logger.log(`Event ${eventId} ended: the slate timed out`);
   }

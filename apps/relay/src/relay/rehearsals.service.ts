@@ -1,9 +1,10 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { RehearsalRefused, RehearsalRun, type RehearsalReport } from '@relay/media';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
+import { EventStateRepository } from './event-state.repository';
 import { EventWritesService } from './event-writes.service';
 import { PipelinesService } from './pipelines.service';
-import { RelayRepository } from './relay.repository';
+import { RehearsalRecordsRepository } from './rehearsal-records.repository';
 
 /** Extra time (ms) after failbackAfterMs to wait for the primary's keyframe at the end of a rehearsal. */
 const FAILBACK_GRACE_MS = 10_000;
@@ -15,7 +16,8 @@ export class RehearsalsService {
   private readonly running = new Map<string, { eventId: string; run: RehearsalRun }>();
 
   constructor(
-    private readonly repository: RelayRepository,
+    private readonly repository: RehearsalRecordsRepository,
+    private readonly eventState: EventStateRepository,
     private readonly pipelines: PipelinesService,
     private readonly writes: EventWritesService,
     @Optional() private readonly webhooks?: WebhookEventsService,
@@ -55,7 +57,7 @@ export class RehearsalsService {
     this.running.set(rehearsalId, { eventId, run });
     this.logger.log(`Event ${eventId}: rehearsal ${rehearsalId} started (${rehearsal.durationMs} ms)`);
     this.writes.enqueue(eventId, 'rehearsal started', () =>
-      this.repository.addTimeline(eventId, 'rehearsal_started', {
+      this.eventState.addTimeline(eventId, 'rehearsal_started', {
         input: 'primary',
         detail: { rehearsalId, durationMs: rehearsal.durationMs },
       }),
@@ -71,7 +73,7 @@ export class RehearsalsService {
     this.logger.log(`Event ${eventId}: rehearsal ${rehearsalId} ${report.status}, verdict ${report.verdict}`);
     this.writes.enqueue(eventId, 'rehearsal ended', async () => {
       await this.repository.finishRehearsal(rehearsalId, report);
-      await this.repository.addTimeline(eventId, 'rehearsal_ended', {
+      await this.eventState.addTimeline(eventId, 'rehearsal_ended', {
         detail: {
           rehearsalId,
           status: report.status,

@@ -1,23 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { StreamKeySecrets } from '@relay/config';
-import {
-  type BillingPlanName,
-  type IngestState,
-  type InputRole,
-  type LegState,
-  PAID_SUBSCRIPTION_STATUSES,
-  PLAN_LIMITS,
-} from '@relay/contracts';
-import {
-  buildSrtPublishUrl,
-  type InputMediaInfo,
-  isSrtUrl,
-  type LegSpec,
-  type RehearsalReport,
-  type SwitcherSettings,
-} from '@relay/media';
-import { Prisma, PrismaService, toDatabaseError } from '@relay/prisma';
+import type { IngestState, InputRole, LegState } from '@relay/contracts';
+import type { InputMediaInfo } from '@relay/media';
+import { Prisma, PrismaService } from '@relay/prisma';
 import { currentWriteQueuedAt } from './event-writes.service';
+import type { PipelineConfig } from './pipeline-config.repository';
+import { runQuery } from './run-query';
 
 /** Timeline entry types the relay writes (prisma enum TimelineType). */
 export type RelayTimelineType = Prisma.TimelineEntryCreateManyInput['type'];
@@ -25,117 +12,29 @@ export type RelayTimelineType = Prisma.TimelineEntryCreateManyInput['type'];
 /** A timeline entry's detail: flat JSON. */
 export type TimelineDetail = Record<string, string | number | boolean | null>;
 
-/** What the relay needs to run an event's pipeline. */
-export interface PipelineConfig {
-  readonly eventId: string;
-  readonly status: 'idle' | 'standby' | 'live' | 'ended';
-  readonly settings: SwitcherSettings;
-  readonly legs: LegSpec[];
-}
-
 /**
- * Where a leg publishes: `url + "/" + streamKey` for RTMP(S); for SRT, `srt://host:port?streamid=<streamKey>`
- * with the passphrase and the transport settings (see buildSrtPublishUrl). A secret.
+ * The state of a running event in PostgreSQL (event, inputs, legs) and its timeline: what pipelines and
+ * ownership write as the show goes on. Every method maps Prisma errors to DatabaseError.
  */
-function publishUrlOf(url: string, streamKey: string | null, passphrase: string | null): string {
-  if (isSrtUrl(url)) return buildSrtPublishUrl({ url, streamId: streamKey, passphrase });
-  return streamKey ? `${url}/${streamKey}` : url;
-}
-
-/** The relay's reads and writes in PostgreSQL. Every method maps Prisma errors to DatabaseError. */
 @Injectable()
-export class RelayRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly secrets: StreamKeySecrets,
-  ) {}
-
-  /**
-   * The (event, role) whose ingest stream key has the keyed hash `streamKeyHash` (see
-   * StreamKeySecrets.hashIngestKey), with the event's failover settings; null if unknown.
-   */
-  async findIngestByStreamKeyHash(
-    streamKeyHash: string,
-  ): Promise<{ eventId: string; role: InputRole; settings: SwitcherSettings } | null> {
-    const ingest = await this.run(() =>
-      this.prisma.ingest.findUnique({ where: { streamKeyHash }, include: { event: true } }),
-    );
-    if (!ingest) return null;
-    return { eventId: ingest.eventId, role: ingest.role, settings: settingsOf(ingest.event) };
-  }
-
-  /** The keyed hashes of an event's current ingest stream keys, by role (absent: event deleted). */
-  async findIngestKeyHashes(eventId: string): Promise<Partial<Record<InputRole, string | null>>> {
-    const ingests = await this.run(() =>
-      this.prisma.ingest.findMany({ where: { eventId }, select: { role: true, streamKeyHash: true } }),
-    );
-    return Object.fromEntries(ingests.map((i) => [i.role, i.streamKeyHash]));
-  }
-
-  /** Whether the event's organization has a paid subscription whose plan includes backup ingest. */
-  async backupIngestAllowed(eventId: string): Promise<boolean> {
-    const plans = (Object.keys(PLAN_LIMITS) as BillingPlanName[]).filter((p) => PLAN_LIMITS[p].backupIngest);
-    const count = await this.run(() =>
-      this.prisma.billingSubscription.count({
-        where: {
-          organization: { events: { some: { id: eventId } } },
-          status: { in: [...PAID_SUBSCRIPTION_STATUSES] },
-          plan: { in: plans },
-        },
-      }),
-    );
-    return count > 0;
-  }
-
-  async loadPipelineConfig(eventId: string): Promise<PipelineConfig | null> {
-    // Destination keys are stored encrypted (a row the API has not migrated yet still holds clear text).
-    const streamKeyOf = (d: { streamKey: string | null; streamKeyCipher: string | null }): string | null =>
-      d.streamKeyCipher ? this.secrets.cipher.decrypt(d.streamKeyCipher) : d.streamKey;
-    const event = await this.run(() =>
-      this.prisma.event.findUnique({
-        where: { id: eventId },
-        include: { destinations: { orderBy: { createdAt: 'asc' } } },
-      }),
-    );
-    if (!event) return null;
-    return {
-      eventId,
-      status: event.status,
-      settings: settingsOf(event),
-      legs: event.destinations.map((d) => ({
-        destinationId: d.id,
-        publishUrl: publishUrlOf(
-          d.url,
-          streamKeyOf(d),
-          d.passphraseCipher ? this.secrets.cipher.decrypt(d.passphraseCipher) : null,
-        ),
-        streamKey: streamKeyOf(d),
-        policy: {
-          maxBackoffMs: d.maxBackoffMs ?? event.legMaxBackoffMs,
-          giveUpAfterFailures: d.giveUpAfterFailures ?? event.legGiveUpAfterFailures,
-          giveUpWindowMs: d.giveUpWindowMs ?? event.legGiveUpWindowMs,
-        },
-        // Only a give-up stores `failed` (markLegGaveUp); a retry by hand or a stop of the event clears it.
-        gaveUp: d.state === 'failed',
-      })),
-    };
-  }
+export class EventStateRepository {
+  constructor(private readonly prisma: PrismaService) {}
 
   /** Ids of events that were on air (standby or live) when the relay last stopped. */
   async findOnAirEventIds(): Promise<string[]> {
-    const events = await this.run(() =>
+    const events = await runQuery(() =>
       this.prisma.event.findMany({ where: { status: { in: ['standby', 'live'] } }, select: { id: true } }),
     );
     return events.map((e) => e.id);
   }
 
   async setIngestState(eventId: string, role: InputRole, state: IngestState): Promise<void> {
-    await this.run(() => this.prisma.ingest.updateMany({ where: { eventId, role }, data: { state } }));
+    await runQuery(() => this.prisma.ingest.updateMany({ where: { eventId, role }, data: { state } }));
   }
 
   /** Stores what was probed of an input's media (null clears it). */
   async setIngestMedia(eventId: string, role: InputRole, media: InputMediaInfo | null): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.ingest.updateMany({
         where: { eventId, role },
         data: {
@@ -147,12 +46,12 @@ export class RelayRepository {
   }
 
   async setActiveInput(eventId: string, activeInput: InputRole | null): Promise<void> {
-    await this.run(() => this.prisma.event.updateMany({ where: { id: eventId }, data: { activeInput } }));
+    await runQuery(() => this.prisma.event.updateMany({ where: { id: eventId }, data: { activeInput } }));
   }
 
   /** The event is on the slate from `since` until `endsAt` (also when the deadline moves). */
   async setSlate(eventId: string, since: Date, endsAt: Date, statusReason: string): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.event.updateMany({
         where: { id: eventId, status: { in: ['standby', 'live'] } },
         data: { slateSince: since, slateEndsAt: endsAt, statusReason },
@@ -166,7 +65,7 @@ export class RelayRepository {
    * undefined: unchanged).
    */
   async clearSlate(eventId: string, statusReason: string | null | undefined): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.event.updateMany({
         where: { id: eventId },
         data: {
@@ -180,7 +79,7 @@ export class RelayRepository {
 
   /** Clears a status reason left from an earlier part of the show (an input is on air again). */
   async clearLiveStatusReason(eventId: string): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.event.updateMany({
         where: { id: eventId, status: { in: ['standby', 'live'] }, statusReason: { not: null } },
         data: { statusReason: null },
@@ -194,7 +93,7 @@ export class RelayRepository {
    * the status changed (false when the event was stopped or deleted meanwhile).
    */
   async endAfterSlate(eventId: string, statusReason: string, detail: TimelineDetail): Promise<boolean> {
-    return this.run(() =>
+    return runQuery(() =>
       this.prisma.$transaction(async (tx) => {
         const changed = await tx.event.updateMany({
           where: { id: eventId, status: { in: ['standby', 'live'] } },
@@ -214,14 +113,14 @@ export class RelayRepository {
 
   /** standby → live; returns whether it changed. */
   async markLive(eventId: string): Promise<boolean> {
-    const result = await this.run(() =>
+    const result = await runQuery(() =>
       this.prisma.event.updateMany({ where: { id: eventId, status: 'standby' }, data: { status: 'live' } }),
     );
     return result.count === 1;
   }
 
   async setLegState(destinationId: string, state: LegState, lastError?: string | null): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.destination.updateMany({
         where: { id: destinationId },
         data: { state, ...(lastError !== undefined ? { lastError } : {}) },
@@ -239,7 +138,7 @@ export class RelayRepository {
     lastError: string,
     detail: TimelineDetail,
   ): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.$transaction(async (tx) => {
         const changed = await tx.destination.updateMany({
           where: { id: destinationId, eventId },
@@ -254,7 +153,7 @@ export class RelayRepository {
   }
 
   async countLegRestart(destinationId: string): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.destination.updateMany({
         where: { id: destinationId },
         data: { restarts: { increment: 1 } },
@@ -267,7 +166,7 @@ export class RelayRepository {
    * over and no leg runs here yet, where a leg given up (`failed`) stays so, not to be started again.
    */
   async resetLegStates(eventId: string, options: { keepGivenUp?: boolean } = {}): Promise<void> {
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.destination.updateMany({
         where: { eventId, ...(options.keepGivenUp ? { state: { not: 'failed' } } : {}) },
         data: { state: 'idle' },
@@ -285,7 +184,7 @@ export class RelayRepository {
     entry: { input?: InputRole; destinationId?: string; detail?: TimelineDetail; at?: Date },
   ): Promise<void> {
     const at = entry.at ?? currentWriteQueuedAt() ?? new Date();
-    await this.run(() =>
+    await runQuery(() =>
       this.prisma.timelineEntry.createMany({
         data: [
           {
@@ -303,7 +202,7 @@ export class RelayRepository {
 
   /** The event's status, or null when it was deleted. */
   async findEventStatus(eventId: string): Promise<PipelineConfig['status'] | null> {
-    const event = await this.run(() =>
+    const event = await runQuery(() =>
       this.prisma.event.findUnique({ where: { id: eventId }, select: { status: true } }),
     );
     return event?.status ?? null;
@@ -317,7 +216,7 @@ export class RelayRepository {
     eventId: string,
     rehearsalReason: string,
   ): Promise<{ slate: boolean; rehearsals: number }> {
-    return this.run(() =>
+    return runQuery(() =>
       this.prisma.$transaction(async (tx) => {
         const slate = await tx.event.updateMany({
           where: { id: eventId, slateSince: { not: null } },
@@ -337,72 +236,4 @@ export class RelayRepository {
       }),
     );
   }
-
-  /** The rehearsal to run, if it is still running (null when unknown or already ended). */
-  async findRunningRehearsal(
-    id: string,
-  ): Promise<{ id: string; eventId: string; durationMs: number } | null> {
-    return this.run(() =>
-      this.prisma.rehearsal.findFirst({
-        where: { id, status: 'running' },
-        select: { id: true, eventId: true, durationMs: true },
-      }),
-    );
-  }
-
-  /** Stores a rehearsal's outcome and frees the event for the next one. */
-  async finishRehearsal(id: string, report: RehearsalReport): Promise<void> {
-    await this.run(() =>
-      this.prisma.rehearsal.update({
-        where: { id },
-        data: {
-          status: report.status,
-          verdict: report.verdict,
-          endedAt: new Date(report.endedAt),
-          detectionMs: report.detectionMs,
-          switchGapMs: report.switchGapMs,
-          failbackGapMs: report.failbackGapMs,
-          legReconnects: report.legReconnects,
-          legs: report.legs.map((l) => ({ ...l })),
-          reasons: report.reasons,
-          runningFor: null,
-        },
-      }),
-    );
-  }
-
-  private async run<T>(query: () => Promise<T>): Promise<T> {
-    try {
-      return await query();
-    } catch (error) {
-      throw toDatabaseError(error);
-    }
-  }
-}
-
-/** The event's failover columns as switcher settings. */
-function settingsOf(event: {
-  failoverMode: 'primary_preferred' | 'sticky';
-  stallTimeoutMs: number;
-  failbackAfterMs: number;
-  switchAt: 'cached_keyframe' | 'next_keyframe';
-  slateTimeoutMs: number;
-  flapMaxFailovers: number;
-  flapWindowMs: number;
-  flapStableMs: number;
-  detectFrozenTimestamps: boolean;
-}): SwitcherSettings {
-  return {
-    mode: event.failoverMode === 'primary_preferred' ? 'primary-preferred' : 'sticky',
-    stallTimeoutMs: event.stallTimeoutMs,
-    failbackAfterMs: event.failbackAfterMs,
-    switchAt: event.switchAt === 'cached_keyframe' ? 'cached-keyframe' : 'next-keyframe',
-    flapDamping: {
-      maxFailovers: event.flapMaxFailovers,
-      windowMs: event.flapWindowMs,
-      stableMs: event.flapStableMs,
-    },
-    detectFrozenTimestamps: event.detectFrozenTimestamps,
-    slateTimeoutMs: event.slateTimeoutMs,
-  };
 }
