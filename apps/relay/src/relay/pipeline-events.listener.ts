@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import type { IngestState, InputRole, LegState } from '@relay/contracts';
+import type { IngestState, InputRole } from '@relay/contracts';
 import type {
   InputFeedState,
   InputMediaInfo,
@@ -14,41 +14,24 @@ import type {
   SwitchDecision,
 } from '@relay/media';
 import { EnvironmentVariables } from '@relay/config';
-import {
-  addJobWithin,
-  LegSupervisorJob,
-  QueueName,
-  legRestartDelayMs,
-  type LegRestartPayload,
-} from '@relay/queue';
+import { QueueName, type LegRestartPayload } from '@relay/queue';
 import type { Queue } from 'bullmq';
 import { WebhookEventsService } from '../webhooks/webhook-events.service';
-import { EventWritesService } from './event-writes.service';
 import { EventStateRepository } from './event-state.repository';
-
-/** Longest wait for Redis to take a leg restart job before the restart is left to a local timer, ms. */
-const LEG_JOB_ADD_TIMEOUT_MS = 1000;
-/**
- * A queued restart also gets a local timer this long after its delay, in case Redis goes away before the
- * worker takes the job: whichever comes first restarts the leg, the other finds the run stale (ms).
- */
-const LEG_LOCAL_RESTART_GRACE_MS = 3000;
-
-/** Restarts a leg run that failed, from a local timer (see {@link PipelineEventsListener.legExited}). */
-export type LocalLegRestart = (
-  eventId: string,
-  destinationId: string,
-  legRun: number,
-  attempt: number,
-) => void;
-
-const LEG_STATE: Record<OutboundLegState, LegState> = {
-  idle: 'idle',
-  connecting: 'connecting',
-  live: 'live',
-  stopping: 'idle',
-  exited: 'retrying',
-};
+import { EventWritesService } from './event-writes.service';
+import { LegRestartScheduler, type LocalLegRestart } from './leg-restart-scheduler';
+import {
+  iso,
+  LEG_STATE,
+  legFailedDetail,
+  legGaveUpDetail,
+  slateEndedDetail,
+  slateReason,
+  slateStartedDetail,
+  statusReasonAfterSlate,
+  switchDetail,
+  switchEntryType,
+} from './pipeline-event-records';
 
 /**
  * Turns what pipelines report into persisted state, timeline entries and leg restart jobs. Called from
@@ -59,15 +42,17 @@ export class PipelineEventsListener implements PipelineListener {
   private readonly logger = new Logger('Pipeline');
   private readonly wasLive = new Map<string, boolean>();
   private readonly slateTimeoutListeners: Array<(eventId: string) => void> = [];
-  private localRestart: LocalLegRestart | null = null;
+  private readonly restarts: LegRestartScheduler;
 
   constructor(
     private readonly repository: EventStateRepository,
     private readonly writes: EventWritesService,
-    private readonly config: EnvironmentVariables,
-    @InjectQueue(QueueName.LegSupervisor) private readonly legQueue: Queue<LegRestartPayload>,
+    config: EnvironmentVariables,
+    @InjectQueue(QueueName.LegSupervisor) legQueue: Queue<LegRestartPayload>,
     @Optional() private readonly webhooks?: WebhookEventsService,
-  ) {}
+  ) {
+    this.restarts = new LegRestartScheduler(legQueue, this.logger, config);
+  }
 
   inputConnected(eventId: string, role: InputRole, detail: { sessionId: string; encoder: string }): void {
     this.logger.log(`Event ${eventId}: ${role} publisher connected (session ${detail.sessionId})`);
@@ -94,12 +79,7 @@ export class PipelineEventsListener implements PipelineListener {
   }
 
   switched(eventId: string, decision: SwitchDecision): void {
-    const type =
-      decision.kind === 'failover'
-        ? 'failover'
-        : decision.kind === 'failback'
-          ? 'failback'
-          : 'program_resumed';
+    const type = switchEntryType(decision);
     this.logger.log(
       `Event ${eventId}: ${type} ${decision.from ?? 'none'} → ${decision.to} (${decision.reason})`,
     );
@@ -108,26 +88,7 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.clearLiveStatusReason(eventId);
       await this.repository.addTimeline(eventId, type, {
         input: decision.to,
-        detail: {
-          from: decision.from,
-          to: decision.to,
-          reason: decision.reason,
-          switchMs: decision.committedAt - decision.decidedAt,
-          gapMs: decision.gapMs,
-          replayedTags: decision.replayedTags,
-          programTimestampMs: decision.programTimestamp,
-          lostInputLastPacketAgeMs: decision.signals.lostInputLastPacketAgeMs,
-          keyframeWaitMs: decision.signals.keyframeWaitMs,
-          driftMs: decision.signals.driftMs,
-          recentFailovers: decision.signals.recentFailovers,
-          newInputFrames: decision.signals.newInputFrames,
-          newInputBitrateKbps: decision.signals.newInputBitrateKbps,
-          newInputFrameRate: decision.signals.newInputFrameRate,
-          lostInputBitrateKbps: decision.signals.lostInputBitrateKbps,
-          lostInputFrameRate: decision.signals.lostInputFrameRate,
-          newInputBacklogMs: decision.signals.newInputBacklogMs,
-          skippedMs: decision.signals.skippedMs,
-        },
+        detail: switchDetail(decision),
       });
     });
     if (decision.kind === 'failover' || decision.kind === 'failback') {
@@ -148,7 +109,6 @@ export class PipelineEventsListener implements PipelineListener {
   }
 
   slateStarted(eventId: string, start: SlateStart): void {
-    const p = start.params;
     this.logger.warn(`Event ${eventId}: the slate is on air until ${iso(start.endsAt)} (${start.reason})`);
     this.writes.enqueue(eventId, 'slate started', async () => {
       await this.repository.setSlate(
@@ -157,22 +117,7 @@ export class PipelineEventsListener implements PipelineListener {
         new Date(start.endsAt),
         slateReason(start),
       );
-      await this.repository.addTimeline(eventId, 'slate_started', {
-        detail: {
-          reason: start.reason,
-          since: iso(start.since),
-          endsAt: iso(start.endsAt),
-          width: p.width,
-          height: p.height,
-          frameRate: Math.round((p.frameRateNum / p.frameRateDen) * 1000) / 1000,
-          profile: p.profile,
-          level: p.level,
-          sampleRate: p.sampleRate,
-          channels: p.channels,
-          encodeMs: start.encodeMs,
-          onAirAfterMs: start.onAirAfterMs,
-        },
-      });
+      await this.repository.addTimeline(eventId, 'slate_started', { detail: slateStartedDetail(start) });
     });
     this.webhooks?.emit(eventId, 'event.slate_started', { reason: start.reason, endsAt: iso(start.endsAt) });
   }
@@ -186,26 +131,13 @@ export class PipelineEventsListener implements PipelineListener {
 
   slateEnded(eventId: string, end: SlateEnd): void {
     this.logger.warn(`Event ${eventId}: the slate ended (${end.reason})`);
-    const detail = {
-      cause: end.cause,
-      reason: end.reason,
-      input: end.input,
-      onSlateMs: end.endedAt - end.since,
-      wasOnAir: end.wasOnAir,
-      legsClosed: end.legsClosed,
-    };
+    const detail = slateEndedDetail(end);
     this.writes.enqueue(eventId, 'slate ended', async () => {
       if (end.cause === 'timeout') {
         await this.repository.endAfterSlate(eventId, `ended: ${end.reason}`, detail);
         return;
       }
-      // stopped: the API has set the reason; input-returned: nothing left to explain.
-      const reason = {
-        stopped: undefined,
-        'input-returned': null,
-        disabled: `no input on air: ${end.reason}`,
-        failed: `no input on air: ${end.reason}`,
-      }[end.cause];
+      const reason = statusReasonAfterSlate(end.cause, end.reason);
       await this.repository.clearSlate(eventId, reason);
       await this.repository.addTimeline(eventId, 'slate_ended', { input: end.input ?? undefined, detail });
     });
@@ -258,14 +190,12 @@ export class PipelineEventsListener implements PipelineListener {
 
   /** Sets who restarts a leg when the `leg-supervisor` queue cannot (Redis away). */
   onLocalLegRestart(restart: LocalLegRestart): void {
-    this.localRestart = restart;
+    this.restarts.onLocalRestart(restart);
   }
 
   /**
-   * Schedules the restart through the `leg-supervisor` queue, and never depends on Redis for it: when
-   * Redis does not take the job within 1 s, a local timer restarts the leg after the same delay; when it
-   * does, a local timer still fires 3 s after the job is due. Both carry `legRun`, so the later one
-   * finds the run stale and does nothing.
+   * Records the failure and schedules the restart through the `leg-supervisor` queue, never depending on
+   * Redis for it (see {@link LegRestartScheduler}).
    */
   legExited(
     eventId: string,
@@ -275,11 +205,7 @@ export class PipelineEventsListener implements PipelineListener {
     failure: LegFailure,
     policy: LegPolicy,
   ): void {
-    const delay = legRestartDelayMs(
-      consecutiveFailures,
-      this.config.LEG_RESTART_MIN_DELAY_MS,
-      Math.min(this.config.LEG_RESTART_MAX_DELAY_MS, policy.maxBackoffMs),
-    );
+    const delay = this.restarts.delayFor(consecutiveFailures, policy);
     this.logger.warn(
       `Event ${eventId}: leg ${destinationId} failed (${failure.message}); restart in ${delay} ms`,
     );
@@ -287,37 +213,10 @@ export class PipelineEventsListener implements PipelineListener {
       await this.repository.setLegState(destinationId, 'retrying', failure.message);
       await this.repository.addTimeline(eventId, 'leg_failed', {
         destinationId,
-        detail: {
-          reason: failure.message,
-          kind: failure.kind,
-          attempt: consecutiveFailures,
-          retryInMs: delay,
-        },
+        detail: legFailedDetail(failure, consecutiveFailures, delay),
       });
     });
-    const dueAt = Date.now() + delay;
-    const restartLocally = (at: number): void => {
-      const timer = setTimeout(
-        () => this.localRestart?.(eventId, destinationId, legRun, consecutiveFailures),
-        Math.max(0, at - Date.now()),
-      );
-      timer.unref();
-    };
-    addJobWithin(
-      this.legQueue,
-      LegSupervisorJob.Restart,
-      { eventId, destinationId, attempt: consecutiveFailures, legRun },
-      { delay, jobId: `restart-${destinationId}-${legRun}`, removeOnComplete: 1000, removeOnFail: 1000 },
-      LEG_JOB_ADD_TIMEOUT_MS,
-    ).then(
-      () => restartLocally(dueAt + LEG_LOCAL_RESTART_GRACE_MS),
-      (error: unknown) => {
-        this.logger.warn(
-          `Leg ${destinationId}: restart left to a local timer (${error instanceof Error ? error.message : String(error)})`,
-        );
-        restartLocally(dueAt);
-      },
-    );
+    this.restarts.schedule(eventId, destinationId, legRun, consecutiveFailures, delay);
   }
 
   legGaveUp(
@@ -332,12 +231,12 @@ export class PipelineEventsListener implements PipelineListener {
         'POST …/destinations/:id/retry starts it again',
     );
     this.writes.enqueue(eventId, 'leg gave up', () =>
-      this.repository.markLegGaveUp(eventId, destinationId, failure.message, {
-        reason: failure.message,
-        kind: failure.kind,
-        failures: failuresInWindow,
-        legRun,
-      }),
+      this.repository.markLegGaveUp(
+        eventId,
+        destinationId,
+        failure.message,
+        legGaveUpDetail(failure, failuresInWindow, legRun),
+      ),
     );
     this.webhooks?.emit(eventId, 'leg.failed', {
       destinationId,
@@ -356,11 +255,4 @@ export class PipelineEventsListener implements PipelineListener {
       });
     });
   }
-}
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** The event's status reason while on the slate, in plain words. */
-function slateReason(start: SlateStart): string {
-  return `on the slate: ${start.reason}; the legs close at ${iso(start.endsAt)} unless an input comes back`;
 }
