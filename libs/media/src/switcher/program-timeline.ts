@@ -1,5 +1,10 @@
 import { FlvTagType } from '../protocols/flv/flv-constants';
-import { isAudioSequenceHeader, isVideoSequenceHeader, type FlvTag } from '../protocols/flv/flv-tag';
+import {
+  isAudioSequenceHeader,
+  isMediaFrame,
+  isVideoSequenceHeader,
+  type FlvTag,
+} from '../protocols/flv/flv-tag';
 
 /** A timestamp jump inside one session larger than this (ms) is an encoder discontinuity: rebase. */
 const MAX_FORWARD_JUMP_MS = 3000;
@@ -131,19 +136,26 @@ export class ProgramTimeline {
     return ts;
   }
 
-  /** Applies the monotonicity rules to a program timestamp and records it; returns the timestamp to send. */
+  /**
+   * Applies the monotonicity rules to a program timestamp and records it; returns the timestamp to send.
+   * Video and audio DTS each stay strictly increasing (FLV spec E.4.1): a tag at or before the last of
+   * its kind is moved 1 ms after it, since muxers downstream (ffmpeg legs, platforms transmuxing to
+   * MP4/HLS) reject two packets with one DTS. The frame interval (where the next switch starts) is
+   * learned only from coded video frames sent at their own timestamp, never from a moved tag or an AVC
+   * end-of-sequence marker (AVCPacketType 2, E.4.3.1), which an encoder sends with its last frame's
+   * timestamp when it stops: learning 1 ms from it put the next input 1 ms after the last audio frame.
+   */
   stamp(tag: FlvTag, programTs: number): number {
     let ts = Math.max(programTs, this.floorTs);
     if (tag.type === FlvTagType.Video && !isVideoSequenceHeader(tag)) {
-      if (ts <= this.lastVideoTs) ts = this.lastVideoTs + 1;
-      if (this.lastVideoTs >= 0) {
+      const moved = ts <= this.lastVideoTs;
+      if (moved) ts = this.lastVideoTs + 1;
+      if (this.lastVideoTs >= 0 && !moved && isMediaFrame(tag)) {
         const interval = ts - this.lastVideoTs;
-        if (interval > 0 && interval <= MAX_FRAME_INTERVAL_MS) this.frameInterval = interval;
+        if (interval <= MAX_FRAME_INTERVAL_MS) this.frameInterval = interval;
       }
       this.lastVideoTs = ts;
     } else if (tag.type === FlvTagType.Audio && !isAudioSequenceHeader(tag)) {
-      // Strictly increasing like video: muxers downstream (ffmpeg legs, platforms transmuxing to MP4/HLS)
-      // reject two audio packets with one DTS, which a clamp to the switch floor would otherwise make.
       if (ts <= this.lastAudioTs) ts = this.lastAudioTs + 1;
       this.lastAudioTs = ts;
     }

@@ -1,5 +1,5 @@
 import { FlvTagType } from '../protocols/flv/flv-constants';
-import type { FlvTag } from '../protocols/flv/flv-tag';
+import { isAvcEndOfSequence, type FlvTag } from '../protocols/flv/flv-tag';
 import { BacklogGuard, type BacklogSkip } from './backlog-guard';
 import type { GopHistory, ReplayStart } from './gop-history';
 import type { InputFeed } from './input-feed';
@@ -189,7 +189,13 @@ export class ProgramWriter {
     this.resumedAtLiveEdge(feed, skip, placement);
   }
 
+  /**
+   * Sends `tag` at its program timestamp, unless it is an input's AVC end-of-sequence marker
+   * (AVCPacketType 2, FLV spec E.4.3.1): the program's sequence goes on with the next input, and a
+   * platform's decoder must not be told it ended.
+   */
   private emit(tag: FlvTag, programTs: number): void {
+    if (isAvcEndOfSequence(tag)) return;
     const ts = this.timeline.stamp(tag, programTs);
     this.program.publish({ type: tag.type, timestamp: ts, data: tag.data });
   }

@@ -48,6 +48,20 @@ export function isAudioSequenceHeader(tag: FlvTag): boolean {
 }
 
 /**
+ * Whether the tag is an AVC end-of-sequence marker: VIDEODATA with CodecID 7 and AVCPacketType 2
+ * (FLV spec E.4.3.1). Encoders (ffmpeg's FLV muxer) send one with their last frame's timestamp when they
+ * stop publishing.
+ */
+export function isAvcEndOfSequence(tag: FlvTag): boolean {
+  return (
+    tag.type === FlvTagType.Video &&
+    tag.data.length >= 2 &&
+    (tag.data[0]! & 0x0f) === VideoCodecId.Avc &&
+    tag.data[1] === AvcPacketType.EndOfSequence
+  );
+}
+
+/**
  * Whether the tag starts a GOP: a video keyframe (FrameType 1) that is not a sequence header
  * (FLV spec E.4.3.1).
  */
